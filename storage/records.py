@@ -1,0 +1,153 @@
+"""Plain records that cross the storage boundary: what goes in, and the rows that come out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+SnippetKind = Literal["excerpt", "critic_quote", "dialogue"]
+EventKind = Literal["premiere", "festival", "theatrical", "home_media", "streaming", "tv", "other"]
+
+SNIPPET_KINDS: tuple[SnippetKind, ...] = ("excerpt", "critic_quote", "dialogue")
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "premiere",
+    "festival",
+    "theatrical",
+    "home_media",
+    "streaming",
+    "tv",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewFilm:
+    """A film as a review names it; matched to an existing film by (title, year)."""
+
+    title: str
+    year: int | None = None
+    director: str | None = None
+    cast: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewSnippet:
+    """A snippet extracted from a review, with its character span in the review text."""
+
+    kind: SnippetKind
+    text: str
+    start: int
+    end: int
+    critic: str | None = None
+    outlet: str | None = None
+    score: float = 0.0
+    spoiler: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewRelease:
+    """A dated release event; date parts the text did not give are None."""
+
+    region: str | None
+    year: int | None
+    month: int | None
+    day: int | None
+    event: EventKind
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewReview:
+    """Everything one review adds: its film, metadata, full text and what was extracted."""
+
+    film: NewFilm
+    text: str
+    content_hash: str
+    outlet: str | None = None
+    critic: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    rating: str | None = None
+    source: str | None = None
+    snippets: tuple[NewSnippet, ...] = ()
+    releases: tuple[NewRelease, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """What adding one review changed; all zeros when its content was already stored."""
+
+    review_added: bool
+    film_added: bool
+    snippets_added: int
+    releases_added: int
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRow:
+    id: int
+    title: str
+    year: int | None
+    director: str | None
+    cast: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetRow:
+    id: int
+    review_id: int
+    film_id: int
+    film_title: str
+    film_year: int | None
+    kind: SnippetKind
+    text: str
+    start: int
+    end: int
+    critic: str | None
+    outlet: str | None
+    score: float
+    spoiler: bool
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    id: int
+    film_id: int
+    region: str | None
+    year: int | None
+    month: int | None
+    day: int | None
+    event: EventKind
+
+
+@dataclass(frozen=True, slots=True)
+class FilmStats:
+    """Counts shown on a film's overview card."""
+
+    reviews: int
+    critic_quotes: int
+    excerpts: int
+    outlets: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    films: int
+    reviews: int
+    snippets: int
+    releases: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetFilter:
+    """Which snippets a pick may draw from; None means any."""
+
+    kinds: tuple[SnippetKind, ...]
+    film_id: int | None = None
+    critic: str | None = None
+    outlet: str | None = None
