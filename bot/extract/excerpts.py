@@ -1,16 +1,251 @@
-"""Excerpt scoring (placeholder: the extraction helper replaces this)."""
+"""Excerpt scoring: how quotable each sentence of a review is, and why.
+
+A score in [0, 1] is a base plus one contribution per feature (evaluative language, mentions of
+the film or its people, length, standing alone, questions, plot narration, logistics, quoting
+someone else, spoiler cues). Each contribution is recorded as a reason such as
+"+0.20 evaluative: masterful, touching", which `pullquote extract --explain` prints.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+from bot.extract.noise import looks_like_headline, noise_reason
 from bot.extract.types import Context, Excerpt, FilmGuess, Quote, Sentence
+
+MIN_WORDS = 8
+MAX_WORDS = 35
+# Longer sentences stay candidates with a penalty; beyond this they are no excerpt at all.
+HARD_MAX_WORDS = 50
+BASE = 0.40
+
+_EVALUATIVE = frozenset(
+    """
+    absorbing accomplished acerbic admirable affecting ambitious amazing arresting assured
+    astonishing astounding audacious awful awkward baffling beautiful beautifully bland bold
+    boring breathtaking brilliant brilliantly captivating charming cheesy clever clumsy
+    compelling confident convincing crude daring dazzling delicate delight delightful
+    derivative disappointing disappointment dreadful dull effective elegant emotional
+    empty engaging engrossing enjoyable entertaining evocative excellent exceptional
+    exhilarating existential exquisite extraordinary fascinating flat flawed flawless forgettable
+    fresh fun funny gorgeous gripping haunting heartbreaking heart-breaking heartfelt hilarious
+    honest horrible humane imaginative impressive incoherent incredible ingenious inspired
+    inspiring intelligent intense intimate intriguing inventive lacklustre lackluster lifeless
+    lovely luminous lyrical magnificent marvellous marvelous masterful masterpiece mediocre
+    melancholic melancholy memorable mesmerising mesmerizing messy moving muddled nuanced
+    original overlong pedestrian perfect playful poignant pointless powerful predictable
+    pretentious profound provocative quirky refreshing remarkable rewarding rich riveting
+    satisfying scary sensitive sharp silly slick slight sloppy smart sophisticated spectacular
+    stunning stylish subtle superb sweet tedious tender terrific thoughtful thought-provoking
+    thrilling tiresome touching tragic triumph triumphant troubling unconvincing underwhelming
+    unforgettable uneven unique unsettling uplifting vivid warm weak weird whimsical witty
+    wonderful wondrous worst best finest greatest strongest weakest unfair masterly wit
+    charm charmless tension suspenseful gimmick gimmicky risky odd strange sincere sentimental
+    mawkish overwrought visceral harrowing chilling creepy atmospheric cinematic stunningly
+    deftly superbly wonderfully painfully gloriously exquisitely
+    """.split()  # noqa: SIM905 (word lists read better as text)
+)
+_EVAL_PHRASES = re.compile(
+    r"\b(one of the (best|worst|finest|greatest|most \w+)|tour de force|must[- ]see|"
+    r"a (triumph|delight|mess|joy|letdown|misfire)|falls flat|works (well|beautifully)|"
+    r"(at|to) (its|his|her|their) best|comes? into (his|her|its|their) own|"
+    r"care and effort|pays off|worth (seeing|watching|the)|"
+    r"(doesn't|does not|never) (work|land|convince)|in a good way)\b",
+    re.IGNORECASE,
+)
+# Pronouns and demonstratives that point back at something the excerpt would not show.
+_OPENERS_NEEDING_CONTEXT = re.compile(
+    r"^[\"'“‘(]*(he|she|they|it|it's|its|this|that|these|those|his|her|their|him|them|"
+    r"there|here|such|both|also|still|yet|so|then|but|and|or)\b['’]?s?",
+    re.IGNORECASE,
+)
+_PLOT = re.compile(
+    r"\b(the (story|plot|film) (follows|centres|centers|begins|opens|tells)|"
+    r"falls? (in love|for)|tries to|sets out|sets about|must (come|find|choose|decide|face)|"
+    r"finds (himself|herself|themselves)|is forced to|begins to|decides to|discovers|"
+    r"meets|escapes?|kidnapp\w*|murders?|plans? to|goes on to|wakes up|employs|installed)\b",
+    re.IGNORECASE,
+)
+_LOGISTICS = re.compile(
+    r"(\$\s?\d|£\s?\d|€\s?\d|\b\d[\d,.]*\s?(million|billion|crore|lakh)\b|"
+    r"\bbox[- ]office\b|\bgross(ed|ing)?\b|\bopening weekend\b|\bscreens\b|\btheatres\b|"
+    r"\btheaters\b|\bcinemas\b|\bblu-?ray\b|\bdvd\b|\bvhs\b|\bstreaming\b|\bnetflix\b|"
+    r"\bwill be released\b|\bwas released\b|\bis released\b|\bpremiered?\b|\bdistribut\w+|"
+    r"\brotten tomatoes\b|\bmetacritic\b|\bcinemascore\b|\bapproval rating\b|"
+    r"\baverage (rating|score)\b|\bbased on \d+ (critics|reviews)\b|\b\d{1,3}%|"
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december) \d{1,2}\b|\b\d{1,2}(st|nd|rd|th)? (january|february|march|april|june|july|"
+    r"august|september|october|november|december)\b)",
+    re.IGNORECASE,
+)
+_SPOILER = re.compile(
+    r"\b(ending|ends with|dies|died|death of|killed|kills|twist|reveals?|revealed|"
+    r"revelation|turns out|final (scene|act|shot|reel)|climax|spoilers?|the last (scene|shot))\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+# Single-word titles that are also everyday words: a sentence opening with one is not
+# necessarily naming the film.
+_COMMON_STARTS = frozenset({"her", "his", "it", "us", "them", "this", "that", "up", "home"})
+_TITLE_VERBS = frozenset(
+    """is isn't was wasn't will won't has hasn't had does doesn't did didn't may might can
+    can't could would should sees makes feels looks works remains offers manages succeeds
+    fails takes gives proves becomes never also opens ends follows tells shows""".split()  # noqa: SIM905 (word lists read better as text)
+)
+
+
+def _fmt(value: float, label: str, detail: Iterable[str] = ()) -> str:
+    items = ", ".join(detail)
+    return f"{value:+.2f} {label}" + (f": {items}" if items else "")
+
+
+def _names_pattern(film: FilmGuess, ctx: Context) -> re.Pattern[str] | None:
+    """One regex for the film's title and its people's surnames, built once per article."""
+    people: set[str] = set()
+    for name in (film.director, *film.cast):
+        if not name:
+            continue
+        parts = name.split()
+        people.add(re.escape(name))
+        if len(parts[-1]) >= 3:
+            people.add(re.escape(parts[-1]))
+    alts = sorted(people, key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(r"(?<![\w])(" + "|".join(alts) + r")(?![\w])")
+
+
+def _title_pattern(title: str | None) -> re.Pattern[str] | None:
+    if not title or not title.strip():
+        return None
+    forms = {title.strip()}
+    bare = re.sub(r"^(the|a|an)\s+", "", title.strip(), flags=re.IGNORECASE)
+    if len(bare.split()) >= 2:
+        forms.add(bare)
+    alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(" + alts + r")(?![^\W_])")
+
+
+def _mentions_title(text: str, pattern: re.Pattern[str] | None, title: str | None) -> bool:
+    if pattern is None or title is None:
+        return False
+    common = title.strip().lower() in _COMMON_STARTS
+    for m in pattern.finditer(text):
+        if common and not text[: m.start()].strip(" \"'“‘_*("):
+            # "Her will be released" names the film; "Her cracked voice" does not.
+            nxt = _WORD.match(text, m.end() + 1)
+            if nxt is None or nxt.group(0).lower() not in _TITLE_VERBS:
+                continue
+        return True
+    return False
+
+
+def _quoted_share(sentence: Sentence, quotes: list[Quote]) -> tuple[bool, int]:
+    """Whether the sentence quotes a critic, and how many characters of it are quoted."""
+    critic = False
+    quoted = 0
+    for q in quotes:
+        if q.end <= sentence.start or q.start >= sentence.end:
+            continue
+        quoted += min(q.end, sentence.end) - max(q.start, sentence.start)
+        critic = critic or q.kind == "critic"
+    return critic, quoted
+
+
+def score_sentence(
+    sentence: Sentence,
+    quotes: list[Quote],
+    title: str | None,
+    title_re: re.Pattern[str] | None,
+    names_re: re.Pattern[str] | None,
+) -> Excerpt | None:
+    """Score one sentence, or None when it is no candidate (noise, too short, too long)."""
+    text = sentence.text
+    if noise_reason(sentence.line or text) is not None or looks_like_headline(text):
+        return None
+    words = _WORD.findall(text)
+    n = len(words)
+    if not MIN_WORDS <= n <= HARD_MAX_WORDS:
+        return None
+
+    score = BASE
+    reasons = [f"{BASE:.2f} base"]
+
+    def add(value: float, label: str, detail: Iterable[str] = ()) -> None:
+        nonlocal score
+        score += value
+        reasons.append(_fmt(value, label, detail))
+
+    lowered = [w.lower().strip("'’") for w in words]
+    found = list(dict.fromkeys(w for w in lowered if w in _EVALUATIVE))
+    found += [m.group(0).lower() for m in _EVAL_PHRASES.finditer(text)]
+    if found:
+        add(min(0.12 * len(found), 0.30), "evaluative", found[:4])
+
+    mentions: list[str] = []
+    if _mentions_title(text, title_re, title):
+        mentions.append("title")
+    if names_re is not None:
+        mentions += list(dict.fromkeys(m.group(1) for m in names_re.finditer(text)))
+    if mentions:
+        add(0.10 if mentions == ["title"] or len(mentions) == 1 else 0.15, "mentions", mentions)
+
+    if n > MAX_WORDS:
+        add(-min(0.02 * (n - MAX_WORDS), 0.20), "long", [f"{n} words"])
+    elif 12 <= n <= 30:
+        add(0.05, "length", [f"{n} words"])
+
+    opener = _OPENERS_NEEDING_CONTEXT.match(text)
+    if opener and not (title and "title" in mentions and text.startswith(title)):
+        add(-0.15, "needs context", [opener.group(0).strip("\"'“‘(")])
+
+    if text.rstrip("\"'”’)").endswith("?"):
+        add(-0.30, "question")
+
+    if not found:
+        plot = _PLOT.search(text)
+        if plot:
+            add(-0.15, "plot narration", [plot.group(0)])
+
+    logistics = _LOGISTICS.search(text)
+    if logistics:
+        add(-0.30, "logistics", [logistics.group(0)])
+
+    quotes_critic, quoted = _quoted_share(sentence, quotes)
+    if quotes_critic:
+        add(-0.25, "quotes another critic")
+    elif quoted > 0.5 * len(text):
+        add(-0.15, "mostly quotation")
+
+    spoiler = _SPOILER.search(text)
+    if spoiler:
+        add(-0.15, "spoiler cue", [spoiler.group(0)])
+
+    final = round(min(1.0, max(0.0, score)), 3)
+    return Excerpt(
+        text=text,
+        start=sentence.start,
+        end=sentence.end,
+        score=final,
+        spoiler=spoiler is not None,
+        reasons=tuple(reasons),
+    )
 
 
 def score_excerpts(
     text: str, sentences: list[Sentence], quotes: list[Quote], film: FilmGuess, ctx: Context
 ) -> list[Excerpt]:
-    """Every sentence worth considering as an excerpt, with a score in [0, 1]."""
-    return [
-        Excerpt(s.text, s.start, s.end, 0.5)
-        for s in sentences
-        if 8 <= len(s.text.split()) <= 35
-    ]
+    """Every candidate sentence (not noise, 8-35 words) with its score, in text order.
+
+    Consumers filter by score; low scorers are kept so `--explain` can show why they lost."""
+    title = film.title or ctx.film
+    title_re = _title_pattern(title)
+    names_re = _names_pattern(film, ctx)
+    out: list[Excerpt] = []
+    for s in sentences:
+        excerpt = score_sentence(s, quotes, title, title_re, names_re)
+        if excerpt is not None:
+            out.append(excerpt)
+    out.sort(key=lambda e: e.start)
+    return out

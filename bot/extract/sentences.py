@@ -1,4 +1,10 @@
-"""Sentence splitting (placeholder: the extraction helper replaces this)."""
+"""Sentence splitting tuned for film writing: quotations, abbreviations, initials and titles.
+
+The text is split on lines first (headings, captions and list items are lines of their own),
+then each line is cut at sentence-ending punctuation unless the cut would fall inside a
+quotation or an italic title, or right after an abbreviation or an initial. Offsets always
+index the original text, so `text[s.start:s.end] == s.text`.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,151 @@ import re
 
 from bot.extract.types import Sentence
 
-_END = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+OPEN_QUOTES = frozenset("“„")
+CLOSE_QUOTES = frozenset("”")
+STRAIGHT = '"'
+_ANY_QUOTE = re.compile(r'["“”„]')
+
+# Characters that may sit before an opening straight quote / after a closing one.
+_BEFORE_OPEN = frozenset(" \t([{—–-/:;‘'")
+_AFTER_CLOSE = frozenset(" \t.,;:!?)]}—–-…'’_*")
+
+# A sentence-ending run, any closing marks glued to it, then the whitespace before the next one.
+_BOUNDARY = re.compile(r"(?:\.\.\.|[.!?…])+[\"”’')\]_*]*(?=\s)")
+# A full stop glued to the next sentence ("here.To get"): lowercase word, stop, capitalised word.
+_GLUED = re.compile(r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)[^_\n]+?(?<=\S)_(?![\w_])")
+_LAST_TOKEN = re.compile(r"(\S+)$")
+_NEXT_WORD = re.compile(r"[\"“‘'(\[_*]*([\w'’-]+)")
+_INITIAL = re.compile(r"[A-Z]")
+_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+# Abbreviations after which a full stop never ends the sentence (lower-cased, no stop).
+_NEVER = frozenset(
+    """mr mrs ms messrs dr prof rev revd fr hon gen col lt sgt capt cpt cmdr adm maj gov sen
+    rep pres supt insp det st mt ft vs v viz cf ca approx fig figs vol vols ch chap pp op nr
+    dept est no nos al e.g i.e a.k.a aka""".split()
+)
+# Abbreviations that end a sentence only when a typical sentence opener follows.
+_AMBIGUOUS = frozenset(
+    """etc inc ltd co corp bros jr sr esq ave blvd rd jan feb mar apr jun jul aug sep sept oct
+    nov dec intl assn univ""".split()
+)
+_STARTERS = frozenset(
+    """the a an it its it's he she they we i you his her their our this that these those there
+    in on at after before during when while however although though but and as for with by
+    from despite following upon critics reviews according its some many most several both
+    one two three if since until unlike like overall meanwhile later earlier then also
+    additionally furthermore moreover yet so what how why who on rotten metacritic audiences""".split()
+)
+
+
+def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Pair the double quotes of one line: (open, close) index pairs and unclosed openers.
+
+    Straight quotes are judged by their neighbours (a quote after a space that precedes a word
+    opens; one after a word that precedes a space or punctuation closes), which keeps nested
+    straight quotes ("the "Headshot" line") and unclosed quotes apart."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    n = len(line)
+    for m in _ANY_QUOTE.finditer(line):
+        i = m.start()
+        ch = line[i]
+        if ch in OPEN_QUOTES:
+            opens = True
+        elif ch in CLOSE_QUOTES:
+            opens = False
+        else:
+            prev = line[i - 1] if i else " "
+            nxt = line[i + 1] if i + 1 < n else " "
+            can_open = prev in _BEFORE_OPEN and not nxt.isspace()
+            can_close = nxt in _AFTER_CLOSE and not prev.isspace()
+            if can_open == can_close:
+                opens = not stack
+            else:
+                opens = can_open
+        if opens:
+            stack.append(i)
+        elif stack:
+            pairs.append((stack.pop(), i))
+    pairs.sort()
+    return pairs, stack
+
+
+def _next_word(line: str, pos: int) -> str:
+    m = _NEXT_WORD.match(line, pos)
+    return m.group(1) if m else ""
+
+
+def _starts_sentence(line: str, pos: int) -> bool:
+    """True when the text at `pos` can open a sentence (capital, digit, or a mark before one)."""
+    i = pos
+    n = len(line)
+    while i < n and line[i] in "\"“‘'([_*":
+        i += 1
+    return i < n and (line[i].isupper() or line[i].isdigit())
+
+
+def _abbreviation_blocks(line: str, stop: int, nxt: int) -> bool:
+    """True when the full stop at `stop` belongs to an abbreviation or initial, not a sentence end."""
+    m = _LAST_TOKEN.search(line, 0, stop)
+    if not m:
+        return False
+    token = m.group(1).lstrip("\"“‘'([_*")
+    if not token:
+        return False
+    low = token.lower()
+    if low in _NEVER:
+        return not (low == "no" and not line[nxt : nxt + 1].isdigit())
+    if _INITIAL.fullmatch(token) or _ACRONYM.fullmatch(token) or low in _AMBIGUOUS:
+        if line[nxt : nxt + 1].isdigit() and low not in _AMBIGUOUS:
+            return True
+        return _next_word(line, nxt).lower() not in _STARTERS
+    return False
+
+
+def _cuts(line: str) -> list[int]:
+    """Positions in `line` after which a new sentence starts (before its whitespace)."""
+    pairs, _ = quote_pairs(line) if ('"' in line or "“" in line) else ([], [])
+    italics = [(m.start(), m.end()) for m in _ITALIC.finditer(line)] if "_" in line else []
+    cuts: list[int] = []
+    candidates = [(m.start(), m.end()) for m in _BOUNDARY.finditer(line)]
+    candidates += [(m.start(), m.end()) for m in _GLUED.finditer(line)]
+    for t, b in sorted(candidates):
+        nxt = b
+        while nxt < len(line) and line[nxt].isspace():
+            nxt += 1
+        if nxt >= len(line) or not _starts_sentence(line, nxt):
+            continue
+        if t and line[t - 1] in "[(":
+            continue  # "[...]" or "(...)" inside a sentence
+        if any(o < b <= c for o, c in pairs):
+            continue
+        if any(o < t < c - 1 for o, c in italics):
+            continue
+        if line[t] == "." and line[t : t + 3] != "..." and _abbreviation_blocks(line, t, nxt):
+            continue
+        cuts.append(b)
+    return cuts
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split `text` on lines, then on sentence-ending punctuation."""
+    """Split `text` into sentences with exact offsets, lines first, never inside a quotation."""
     out: list[Sentence] = []
-    pos = 0
+    base = 0
     for raw in text.splitlines(keepends=True):
-        line = raw.rstrip("\r\n")
-        first = True
-        for m in _END.finditer(line):
-            chunk = m.group(0)
-            stripped = chunk.strip()
-            if stripped:
-                s = pos + m.start() + (len(chunk) - len(chunk.lstrip()))
-                out.append(Sentence(stripped, s, s + len(stripped), first, line))
-                first = False
-        pos += len(raw)
+        line = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        if line.strip():
+            first = True
+            prev = 0
+            for cut in [*_cuts(line), len(line)]:
+                chunk = line[prev:cut]
+                stripped = chunk.strip()
+                if stripped:
+                    s = base + prev + (len(chunk) - len(chunk.lstrip()))
+                    out.append(Sentence(stripped, s, s + len(stripped), first, line))
+                    first = False
+                prev = cut
+        base += len(raw)
     return out

@@ -1,0 +1,106 @@
+"""Find the film a user means: exact title or alias, "Title (Year)", or a small typo."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from storage.records import FilmRow
+
+_YEAR = re.compile(r"^(?P<title>.*?)[\s,]*\(?(?P<year>(?:18|19|20)\d\d)\)?$")
+_ID = re.compile(r"^#(\d{1,12})$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+_MIN_SCORE = 80.0
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive key for comparing titles."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = re.sub(r"[^\w\s]", " ", folded)
+    return " ".join(folded.split())
+
+
+def split_year(query: str) -> tuple[str, int | None]:
+    """Split "Her (2013)" or "her 2013" into ("Her", 2013); a bare year stays a title."""
+    m = _YEAR.match(query.strip())
+    if m and m.group("title").strip():
+        return m.group("title").strip(), int(m.group("year"))
+    return query.strip(), None
+
+
+@dataclass(frozen=True, slots=True)
+class FilmIndex:
+    """An in-memory index of film titles and aliases, rebuilt when the collection changes."""
+
+    films: tuple[FilmRow, ...]
+
+    def _keys(self) -> list[tuple[str, FilmRow]]:
+        keys: list[tuple[str, FilmRow]] = []
+        for f in self.films:
+            for name in (f.title, *f.aliases):
+                key = normalise_title(name)
+                keys.append((key, f))
+                bare = _ARTICLE.sub("", key)
+                if bare != key:
+                    keys.append((bare, f))
+        return keys
+
+    def resolve(self, query: str) -> list[FilmRow]:
+        """Films matching `query`, best first: exact matches, else fuzzy ones (>= 80/100)."""
+        m = _ID.match(query.strip())
+        if m:
+            return [f for f in self.films if f.id == int(m.group(1))]
+        title, year = split_year(query)
+        key = normalise_title(title)
+        if not key:
+            return []
+        keys = self._keys()
+        exact = _dedupe([f for k, f in keys if k in (key, _ARTICLE.sub("", key))])
+        if year is not None:
+            dated = [f for f in exact if f.year == year]
+            if dated:
+                return dated
+        if exact:
+            # Remakes share a title: newest first unless a year was given.
+            return sorted(exact, key=lambda f: -(f.year or 0))
+        # Whole-title similarity, not WRatio's partial matching: "Batman Returns" must not
+        # resolve to "Batman" just because one contains the other.
+        found = process.extract(
+            key,
+            [k for k, _ in keys],
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            score_cutoff=_MIN_SCORE,
+            limit=10,
+        )
+        fuzzy = _dedupe([keys[i][1] for _, _, i in found])
+        if year is not None:
+            fuzzy = [f for f in fuzzy if f.year == year] or fuzzy
+        return fuzzy
+
+    def suggest(self, query: str, limit: int = 25) -> list[FilmRow]:
+        """Films for autocomplete: prefix and fuzzy matches, or the first films when empty."""
+        key = normalise_title(split_year(query)[0])
+        if not key:
+            return sorted(self.films, key=lambda f: normalise_title(f.title))[:limit]
+        keys = self._keys()
+        prefix = _dedupe([f for k, f in keys if k.startswith(key)])
+        found = process.extract(
+            key, [k for k, _ in keys], scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 2
+        )
+        fuzzy = [keys[i][1] for _, _, i in found]
+        return _dedupe(prefix + fuzzy)[:limit]
+
+
+def _dedupe(films: list[FilmRow]) -> list[FilmRow]:
+    seen: set[int] = set()
+    out: list[FilmRow] = []
+    for f in films:
+        if f.id not in seen:
+            seen.add(f.id)
+            out.append(f)
+    return out

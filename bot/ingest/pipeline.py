@@ -1,0 +1,162 @@
+"""Ingest: find review files, read and extract each in a worker thread, store per file.
+
+Each file is one transaction (all of its reviews or none); a bad file is reported and
+the batch goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.extract import Context, Extraction, extract
+from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
+from storage.protocol import Store
+from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
+
+log = logging.getLogger(__name__)
+
+EXCERPT_MIN_SCORE = 0.35
+"""Excerpts scoring below this are not stored: they would never be worth posting."""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """Totals for a batch, and every rejected file with its reason."""
+
+    files: int = 0
+    films_added: int = 0
+    reviews_added: int = 0
+    duplicates: int = 0
+    snippets_added: int = 0
+    releases_added: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Review files under `paths` (folders recursively, sorted), and what was skipped."""
+    found: list[Path] = []
+    skipped: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                if child.suffix.lower() in REVIEW_SUFFIXES and child.name != "README.md":
+                    found.append(child)
+                else:
+                    skipped.append(str(child))
+        elif path.is_file():
+            found.append(path)
+        else:
+            skipped.append(f"{path} (no such file or folder)")
+    return found, skipped
+
+
+def content_hash(text: str) -> str:
+    """Identity of a review's text, insensitive to whitespace differences."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewReview:
+    """Map a read review and its extraction onto what the store keeps."""
+    snippets: list[NewSnippet] = []
+    for q in result.quotes:
+        if q.kind == "critic":
+            snippets.append(
+                NewSnippet("critic_quote", q.text, q.start, q.end, q.critic, q.outlet, 1.0)
+            )
+        elif q.kind == "dialogue":
+            snippets.append(NewSnippet("dialogue", q.text, q.start, q.end, score=0.5))
+    for e in result.excerpts:
+        if e.score >= EXCERPT_MIN_SCORE:
+            snippets.append(
+                NewSnippet(
+                    "excerpt",
+                    e.text,
+                    e.start,
+                    e.end,
+                    review.critic,
+                    review.outlet,
+                    e.score,
+                    e.spoiler,
+                )
+            )
+    releases = tuple(
+        NewRelease(r.region, r.year, r.month, r.day, r.event, r.start, r.end)
+        for r in result.releases
+    )
+    title = review.film or result.film.title or "Unknown film"
+    film = NewFilm(
+        title=title,
+        year=review.year if review.year is not None else result.film.year,
+        director=review.director or result.film.director,
+        cast=review.cast or result.film.cast,
+        aliases=review.aliases,
+    )
+    return NewReview(
+        film=film,
+        text=review.text,
+        content_hash=content_hash(review.text),
+        outlet=review.outlet,
+        critic=review.critic,
+        url=review.url,
+        published=review.published,
+        rating=review.rating,
+        source=source,
+        snippets=tuple(snippets),
+        releases=releases,
+    )
+
+
+def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
+    """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
+    out: list[NewReview] = []
+    for review in read_file(path, defaults):
+        ctx = Context(
+            film=review.film,
+            year=review.year,
+            published=review.published,
+            outlet=review.outlet,
+            critic=review.critic,
+        )
+        source = f"{path.name}:{review.line}" if review.line else path.name
+        out.append(to_new_review(review, extract(review.text, ctx), source))
+    return out
+
+
+async def ingest_files(
+    files: Sequence[Path],
+    store: Store,
+    defaults: Defaults,
+    *,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest `files` one transaction each; rejected files are listed in the report."""
+    report = IngestReport()
+    for path in files:
+        report.files += 1
+        try:
+            reviews = await asyncio.to_thread(prepare_file, path, defaults)
+            outcomes = await store.add_reviews(reviews)
+        except RejectedFile as exc:
+            report.rejected.append((str(path), str(exc)))
+        except OSError as exc:
+            report.rejected.append((str(path), f"cannot read it: {exc.strerror or exc}"))
+        except Exception as exc:  # a bug or a store failure must not stop the batch
+            log.exception("ingest of %s failed", path)
+            report.rejected.append((str(path), f"could not store it ({type(exc).__name__})"))
+        else:
+            for o in outcomes:
+                report.films_added += o.film_added
+                report.reviews_added += o.review_added
+                report.duplicates += not o.review_added
+                report.snippets_added += o.snippets_added
+                report.releases_added += o.releases_added
+        if on_file is not None:
+            on_file(path)
+    return report

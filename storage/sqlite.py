@@ -1,0 +1,610 @@
+"""The SQLite Store: one long-lived aiosqlite connection, WAL, numbered migrations, FTS5 search."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import heapq
+import json
+import math
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+
+from storage.migrate import apply_migrations
+from storage.records import (
+    AddOutcome,
+    EventKind,
+    FilmRow,
+    FilmStats,
+    NewFilm,
+    NewReview,
+    ReleaseRow,
+    SnippetFilter,
+    SnippetKind,
+    SnippetRow,
+    StoreCounts,
+)
+
+BUSY_TIMEOUT_MS = 5000
+# Channel history rows kept per channel (the trim trigger in 0001_initial.sql uses the same 50).
+HISTORY_KEEP = 50
+# A filtered pick samples exactly from all candidates when there are at most this many;
+# beyond that (a huge outlet, or no filter at all) it samples random rowid probes instead.
+EXACT_CAP = 4000
+MAX_PROBES = 512
+MAX_SEARCH_TERMS = 12
+MAX_TERM_CHARS = 100
+# Search re-ranks this many of FTS5's best bm25 matches (per requested row) by snippet score.
+SEARCH_POOL_FACTOR = 10
+SEARCH_POOL_MIN = 100
+# bm25 column weights: text, critic, outlet, film_title, film_key.
+_BM25 = "bm25(snippets_fts, 1.0, 0.5, 0.5, 0.5, 0.0)"
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+_SNIPPET_COLUMNS = """
+    s.id, s.review_id, s.film_id, f.title, f.year, s.kind, s.text, s.span_start, s.span_end,
+    s.critic, s.outlet, s.score, s.spoiler, r.url
+"""
+_SNIPPET_JOINS = """
+    JOIN films AS f ON f.id = s.film_id
+    JOIN reviews AS r ON r.id = s.review_id
+"""
+
+
+def normalise_title(title: str) -> str:
+    """A film title as matched: casefolded, stripped, inner whitespace collapsed."""
+    return _WS.sub(" ", title.casefold()).strip()
+
+
+def normalise_critic(critic: str | None) -> str | None:
+    """A critic name as filtered: like a title; None when empty."""
+    if critic is None:
+        return None
+    return normalise_title(critic) or None
+
+
+def normalise_outlet(outlet: str | None) -> str | None:
+    """An outlet as filtered: like a critic, ignoring a leading "The " ("The Verge" = "verge")."""
+    norm = normalise_critic(outlet)
+    if norm is not None and norm.startswith("the "):
+        norm = norm[4:].strip()
+    return norm or None
+
+
+def fts_query(text: str) -> str | None:
+    """Turn any user text into a safe FTS5 query: quoted word terms joined by AND.
+
+    Only `\\w+` runs survive, each written as an FTS5 string literal, so no user input is ever
+    parsed as FTS syntax. Returns None when the text has no word characters.
+    """
+    terms: list[str] = []
+    for match in _WORD.finditer(unicodedata.normalize("NFKC", text)):
+        term = match.group(0)[:MAX_TERM_CHARS]
+        if term and term not in terms:
+            terms.append(term)
+            if len(terms) >= MAX_SEARCH_TERMS:
+                break
+    if not terms:
+        return None
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def score_weight(score: float) -> float:
+    """Sampling weight of a snippet: grows with score; low scores keep a small chance."""
+    if not math.isfinite(score):
+        return 1.0 if math.isnan(score) else (1e6 if score > 0 else 0.05)
+    return 0.05 + max(0.0, score)
+
+
+def weighted_sample(
+    candidates: Sequence[tuple[int, float]], k: int, rng: random.Random
+) -> list[int]:
+    """Pick k distinct ids from (id, score) pairs, each draw weighted by `score_weight`.
+
+    Efraimidis-Spirakis: key = u ** (1 / w), keep the k largest (computed in log space).
+    """
+    keyed = [
+        (math.log(1.0 - rng.random()) / score_weight(score), snippet_id)
+        for snippet_id, score in candidates
+    ]
+    return [snippet_id for _, snippet_id in heapq.nlargest(k, keyed)]
+
+
+class SQLiteStore:
+    """`Store` on SQLite via one long-lived aiosqlite connection (see `SQLiteStore.open`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        """Wrap an open, migrated connection in autocommit mode; use `open` instead."""
+        self._conn = conn
+        # One connection is shared by every task: writes that span several statements must not
+        # interleave, or one task's statements would land in another's transaction.
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SQLiteStore:
+        """Open (creating on first use) the database at `path`, or ":memory:", and migrate it."""
+        target = await asyncio.to_thread(_prepare_path, path)
+        conn = await aiosqlite.connect(target, isolation_level=None)
+        try:
+            # busy_timeout first, so the journal-mode switch and migrations wait for a
+            # concurrent starter instead of failing with "database is locked".
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await apply_migrations(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn)
+
+    async def __aenter__(self) -> SQLiteStore:
+        """Use the store as an async context manager that closes it on exit."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the store."""
+        await self.close()
+
+    async def pragma(self, name: str) -> Any:
+        """The value of a PRAGMA (for diagnostics and tests), e.g. "journal_mode"."""
+        if not name.isidentifier():
+            raise ValueError(f"not a pragma name: {name!r}")
+        rows = list(await self._conn.execute_fetchall(f"PRAGMA {name}"))
+        return rows[0][0] if rows else None
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def add_reviews(self, reviews: Sequence[NewReview]) -> list[AddOutcome]:
+        """Add reviews in one transaction: all are stored or none; known content adds nothing."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                outcomes = [await self._add_review(review, now) for review in reviews]
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+        return outcomes
+
+    async def _add_review(self, review: NewReview, now: str) -> AddOutcome:
+        conn = self._conn
+        known = await conn.execute_fetchall(
+            "SELECT 1 FROM reviews WHERE content_hash = ?", (review.content_hash,)
+        )
+        if list(known):
+            return AddOutcome(False, False, 0, 0)
+        film_id, film_added = await self._match_film(review.film)
+        cursor = await conn.execute(
+            "INSERT INTO reviews (film_id, outlet, critic, url, published, rating, text,"
+            " content_hash, source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                film_id,
+                review.outlet,
+                review.critic,
+                review.url,
+                review.published.isoformat() if review.published else None,
+                review.rating,
+                review.text,
+                review.content_hash,
+                review.source,
+                now,
+            ),
+        )
+        review_id = cursor.lastrowid
+        snippet_rows = []
+        for snip in review.snippets:
+            critic, outlet = snip.critic, snip.outlet
+            if snip.kind == "excerpt":
+                # An excerpt is the review's own words: attribute it to the review's author.
+                critic = critic or review.critic
+                outlet = outlet or review.outlet
+            snippet_rows.append(
+                (
+                    review_id,
+                    film_id,
+                    snip.kind,
+                    snip.text,
+                    snip.start,
+                    snip.end,
+                    critic,
+                    outlet,
+                    normalise_critic(critic),
+                    normalise_outlet(outlet),
+                    float(snip.score),
+                    int(bool(snip.spoiler)),
+                )
+            )
+        if snippet_rows:
+            await conn.executemany(
+                "INSERT INTO snippets (review_id, film_id, kind, text, span_start, span_end,"
+                " critic, outlet, critic_norm, outlet_norm, score, spoiler)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                snippet_rows,
+            )
+        releases_added = 0
+        for rel in review.releases:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO releases (film_id, review_id, region, year, month, day,"
+                " event, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    film_id,
+                    review_id,
+                    rel.region,
+                    rel.year,
+                    rel.month,
+                    rel.day,
+                    rel.event,
+                    rel.start,
+                    rel.end,
+                ),
+            )
+            releases_added += max(cursor.rowcount, 0)
+        return AddOutcome(True, film_added, len(snippet_rows), releases_added)
+
+    async def _match_film(self, film: NewFilm) -> tuple[int, bool]:
+        """Find the film by (normalised title, year), filling in missing details; or add it."""
+        norm = normalise_title(film.title)
+        if not norm:
+            raise ValueError("a review's film has an empty title")
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT id, director, cast_json, aliases_json FROM films"
+                " WHERE norm_title = ? AND COALESCE(year, -1) = COALESCE(?, -1)",
+                (norm, film.year),
+            )
+        )
+        if not rows:
+            cursor = await self._conn.execute(
+                "INSERT INTO films (title, year, director, cast_json, aliases_json, norm_title)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    film.title.strip(),
+                    film.year,
+                    film.director,
+                    _json_list(film.cast),
+                    _json_list(film.aliases),
+                    norm,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid, True
+        film_id, director, cast_json, aliases_json = rows[0]
+        new_director = director or film.director
+        new_cast = _load_list(cast_json) or tuple(film.cast)
+        old_aliases = _load_list(aliases_json)
+        new_aliases = old_aliases + tuple(a for a in film.aliases if a not in old_aliases)
+        if (new_director, new_cast, new_aliases) != (
+            director,
+            _load_list(cast_json),
+            old_aliases,
+        ):
+            await self._conn.execute(
+                "UPDATE films SET director = ?, cast_json = ?, aliases_json = ? WHERE id = ?",
+                (new_director, _json_list(new_cast), _json_list(new_aliases), film_id),
+            )
+        return int(film_id), False
+
+    async def remember_shown(self, channel: str, snippet_id: int) -> None:
+        """Record that a channel was shown a snippet; a trigger keeps the newest 50 per channel."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO channel_history (channel, snippet_id, shown_at) VALUES (?, ?, ?)",
+                (channel, snippet_id, now),
+            )
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def counts(self) -> StoreCounts:
+        """How many films, reviews, snippets and releases are stored."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM reviews),"
+                " (SELECT count(*) FROM snippets), (SELECT count(*) FROM releases)"
+            )
+        )
+        films, reviews, snippets, releases = rows[0]
+        return StoreCounts(int(films), int(reviews), int(snippets), int(releases))
+
+    async def films(self) -> list[FilmRow]:
+        """Every film, ordered by title then year, for fuzzy matching and autocomplete."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id, title, year, director, cast_json, aliases_json FROM films"
+            " ORDER BY norm_title, year IS NULL, year, id"
+        )
+        return [_film_row(row) for row in rows]
+
+    async def film(self, film_id: int) -> FilmRow | None:
+        """One film by id, or None."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT id, title, year, director, cast_json, aliases_json FROM films"
+                " WHERE id = ?",
+                (film_id,),
+            )
+        )
+        return _film_row(rows[0]) if rows else None
+
+    async def film_stats(self, film_id: int) -> FilmStats:
+        """Review, critic-quote and excerpt counts of a film, and the outlets seen for it."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT (SELECT count(*) FROM reviews WHERE film_id = :f),"
+                " (SELECT count(*) FROM snippets WHERE film_id = :f AND kind = 'critic_quote'),"
+                " (SELECT count(*) FROM snippets WHERE film_id = :f AND kind = 'excerpt')",
+                {"f": film_id},
+            )
+        )
+        reviews, quotes, excerpts = rows[0]
+        outlet_rows = await self._conn.execute_fetchall(
+            "SELECT outlet FROM reviews WHERE film_id = :f AND outlet IS NOT NULL"
+            " UNION ALL SELECT outlet FROM snippets"
+            " WHERE film_id = :f AND kind = 'critic_quote' AND outlet IS NOT NULL",
+            {"f": film_id},
+        )
+        outlets: dict[str, str] = {}
+        for (outlet,) in outlet_rows:
+            key = normalise_outlet(outlet)
+            if key is not None:
+                outlets.setdefault(key, str(outlet).strip())
+        return FilmStats(
+            reviews=int(reviews),
+            critic_quotes=int(quotes),
+            excerpts=int(excerpts),
+            outlets=tuple(sorted(outlets.values(), key=str.casefold)),
+        )
+
+    async def snippet(self, snippet_id: int) -> SnippetRow | None:
+        """One snippet by id, with its film and review url, or None."""
+        rows = await self._snippets_by_ids([snippet_id])
+        return rows[0] if rows else None
+
+    async def releases(self, film_id: int) -> list[ReleaseRow]:
+        """A film's release events, de-duplicated, by year, month, day (unknown parts last)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id, film_id, region, year, month, day, event FROM releases"
+            " WHERE film_id = ?"
+            " ORDER BY year IS NULL, year, month IS NULL, month, day IS NULL, day,"
+            " region IS NULL, region, event, id",
+            (film_id,),
+        )
+        return [
+            ReleaseRow(
+                id=int(r[0]),
+                film_id=int(r[1]),
+                region=r[2],
+                year=r[3],
+                month=r[4],
+                day=r[5],
+                event=cast(EventKind, r[6]),
+            )
+            for r in rows
+        ]
+
+    async def recent_snippets(self, channel: str, limit: int) -> list[int]:
+        """Ids of the snippets most recently shown in a channel, newest first (at most 50)."""
+        if limit <= 0:
+            return []
+        rows = await self._conn.execute_fetchall(
+            "SELECT snippet_id FROM channel_history WHERE channel = ? ORDER BY id DESC LIMIT ?",
+            (channel, limit),
+        )
+        return [int(row[0]) for row in rows]
+
+    # -- picking --------------------------------------------------------------------------
+
+    async def pick_snippets(
+        self, flt: SnippetFilter, *, exclude: Sequence[int], limit: int, rng: random.Random
+    ) -> list[SnippetRow]:
+        """Up to `limit` snippets matching `flt` and not in `exclude`, weighted by score.
+
+        A film, critic or outlet filter selects a small set through an index, sampled exactly.
+        Otherwise (or when the filtered set is huge) random rowid probes, drawn with `rng`,
+        yield a uniform-ish sample that is then weighted by score: O(probes * log n).
+        """
+        kinds = tuple(dict.fromkeys(flt.kinds))
+        if limit <= 0 or not kinds:
+            return []
+        excluded = set(exclude)
+        conds: list[str] = []
+        params: list[object] = []
+        if flt.film_id is not None:
+            conds.append("film_id = ?")
+            params.append(flt.film_id)
+        critic = normalise_critic(flt.critic)
+        if critic is not None:
+            conds.append("critic_norm = ?")
+            params.append(critic)
+        outlet = normalise_outlet(flt.outlet)
+        if outlet is not None:
+            conds.append("outlet_norm = ?")
+            params.append(outlet)
+
+        candidates: list[tuple[int, float]] | None = None
+        if conds:
+            candidates = await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
+            if len(candidates) > EXACT_CAP:
+                candidates = None
+        if candidates is None:
+            want = len(excluded) + limit
+            n_probes = min(max(8 * want, 32), MAX_PROBES)
+            candidates = await self._probe_candidates(kinds, conds, params, n_probes, rng)
+        pool = [c for c in candidates if c[0] not in excluded]
+        chosen = weighted_sample(pool, limit, rng)
+        return await self._snippets_by_ids(chosen)
+
+    async def _exact_candidates(
+        self, kinds: tuple[str, ...], conds: list[str], params: list[object], cap: int
+    ) -> list[tuple[int, float]]:
+        """(id, score) of every snippet matching the filter, up to `cap` (covering indexes)."""
+        where = " AND ".join([f"kind IN ({_marks(len(kinds))})", *conds])
+        rows = await self._conn.execute_fetchall(
+            f"SELECT id, score FROM snippets WHERE {where} ORDER BY id LIMIT ?",
+            (*kinds, *params, cap),
+        )
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    async def _probe_candidates(
+        self,
+        kinds: tuple[str, ...],
+        conds: list[str],
+        params: list[object],
+        n_probes: int,
+        rng: random.Random,
+    ) -> list[tuple[int, float]]:
+        """(id, score) of the first matching snippet at or after each of n random rowids.
+
+        Probe positions are fractions drawn from `rng` and scaled into the matching id range in
+        SQL, so the whole sample is one round trip. When that range is small, every matching row
+        is fetched instead (exact, and free of the gap bias probes have).
+        """
+        fractions = [rng.random() for _ in range(n_probes)]
+        values = ", ".join("(?)" for _ in fractions)
+        if len(kinds) == 1 and not conds:
+            # (kind, rowid) index: bounds and each probe are single seeks.
+            bounds_sql = (
+                "SELECT (SELECT min(id) FROM snippets WHERE kind = ?),"
+                " (SELECT max(id) FROM snippets WHERE kind = ?)"
+            )
+            bounds_params: list[object] = [kinds[0], kinds[0]]
+            probe_where = "kind = ?"
+            probe_params: list[object] = [kinds[0]]
+        else:
+            # Walk the rowid order from each probe; unary + keeps the planner off the filter
+            # indexes, which cannot deliver rows in id order.
+            bounds_sql = "SELECT (SELECT min(id) FROM snippets), (SELECT max(id) FROM snippets)"
+            bounds_params = []
+            probe_where = " AND ".join(
+                [f"+kind IN ({_marks(len(kinds))})", *("+" + c for c in conds)]
+            )
+            probe_params = [*kinds, *params]
+        sql = (
+            f"WITH bounds(lo, hi) AS ({bounds_sql}), probes(f) AS (VALUES {values})"
+            " SELECT DISTINCT s.id, s.score, bounds.lo, bounds.hi FROM probes, bounds"
+            " JOIN snippets AS s ON s.id = ("
+            f"   SELECT id FROM snippets WHERE {probe_where}"
+            "    AND id >= bounds.lo + CAST(probes.f * (bounds.hi - bounds.lo + 1) AS INTEGER)"
+            "    ORDER BY id LIMIT 1)"
+        )
+        rows = list(
+            await self._conn.execute_fetchall(sql, (*bounds_params, *fractions, *probe_params))
+        )
+        if not rows:
+            return []
+        lo, hi = int(rows[0][2]), int(rows[0][3])
+        if hi - lo + 1 <= EXACT_CAP:
+            return await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    async def _snippets_by_ids(self, ids: Sequence[int]) -> list[SnippetRow]:
+        """Full rows for `ids`, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_SNIPPET_COLUMNS} FROM snippets AS s {_SNIPPET_JOINS}"
+            f" WHERE s.id IN ({_marks(len(ids))})",
+            tuple(ids),
+        )
+        by_id = {int(row[0]): _snippet_row(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    # -- search ---------------------------------------------------------------------------
+
+    async def search(
+        self, text: str, *, film_id: int | None = None, limit: int = 10
+    ) -> list[SnippetRow]:
+        """Full-text search over snippet text, critic, outlet and film title, best first.
+
+        User text only ever becomes quoted literal terms (see `fts_query`). FTS5 ranks the
+        matches by bm25; the best few hundred are then re-ranked by bm25 * (1 + score), so
+        better snippets win among similarly relevant ones without scoring every match.
+        """
+        terms = fts_query(text)
+        if terms is None or limit <= 0:
+            return []
+        query = "{text critic outlet film_title} : (" + terms + ")"
+        if film_id is not None:
+            query = f'film_key : "f{int(film_id)}" AND ' + query
+        pool = max(limit * SEARCH_POOL_FACTOR, SEARCH_POOL_MIN)
+        rows = await self._conn.execute_fetchall(
+            "WITH hits(id, rank) AS ("
+            f"  SELECT rowid, {_BM25} FROM snippets_fts WHERE snippets_fts MATCH ?"
+            f"  ORDER BY {_BM25} LIMIT ?)"
+            f" SELECT {_SNIPPET_COLUMNS} FROM hits JOIN snippets AS s ON s.id = hits.id"
+            f" {_SNIPPET_JOINS}"
+            " ORDER BY hits.rank * (1.0 + max(s.score, 0.0)), s.id LIMIT ?",
+            (query, pool, limit),
+        )
+        return [_snippet_row(row) for row in rows]
+
+    async def close(self) -> None:
+        """Close the connection (safe to call twice)."""
+        if not self._closed:
+            self._closed = True
+            await self._conn.close()
+
+
+def _prepare_path(path: Path | str) -> str:
+    """The path to connect to, with its parent directory created (":memory:" as is)."""
+    if str(path) == ":memory:":
+        return ":memory:"
+    file = Path(path).expanduser()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    return str(file)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" for _ in range(n))
+
+
+def _json_list(items: Iterable[str]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def _load_list(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    value = json.loads(text)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _film_row(row: Any) -> FilmRow:
+    return FilmRow(
+        id=int(row[0]),
+        title=str(row[1]),
+        year=row[2],
+        director=row[3],
+        cast=_load_list(row[4]),
+        aliases=_load_list(row[5]),
+    )
+
+
+def _snippet_row(row: Any) -> SnippetRow:
+    return SnippetRow(
+        id=int(row[0]),
+        review_id=int(row[1]),
+        film_id=int(row[2]),
+        film_title=str(row[3]),
+        film_year=row[4],
+        kind=cast(SnippetKind, row[5]),
+        text=str(row[6]),
+        start=int(row[7]),
+        end=int(row[8]),
+        critic=row[9],
+        outlet=row[10],
+        score=float(row[11]),
+        spoiler=bool(row[12]),
+        url=row[13],
+    )

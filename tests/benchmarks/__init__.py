@@ -1,0 +1,1 @@
+"""Benchmarks: run by `make bench` (pytest tests/benchmarks), never by `make test`."""
