@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -20,6 +21,7 @@ from bot.app import App, open_app
 from bot.cards import Card, card_to_json
 from bot.config import Settings, load_settings
 from bot.errors import UserError
+from bot.ingest.pipeline import IngestReport
 from bot.logs import setup_logging
 
 T = TypeVar("T")
@@ -190,7 +192,7 @@ def ingest(
         report.skipped.extend(skipped)
         app.service.invalidate()
         if as_json:
-            print(json.dumps({**report.__dict__}, indent=2))
+            print(json.dumps(dataclasses.asdict(report), indent=2))
         else:
             _print_report(report)
         return 1 if report.rejected else 0
@@ -199,7 +201,7 @@ def ingest(
     raise typer.Exit(code)
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: IngestReport) -> None:
     table = Table(title="Ingest summary", show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")

@@ -51,8 +51,7 @@ _EVAL_PHRASES = re.compile(
     r"a (triumph|delight|mess|joy|letdown|misfire)|falls flat|works (well|beautifully)|"
     r"(at|to) (its|his|her|their) best|comes? into (his|her|its|their) own|"
     r"care and effort|pays off|worth (seeing|watching|the)|"
-    r"(doesn't|does not|never) (work|land|convince)|in a good way)\b",
-    re.IGNORECASE,
+    r"(doesn't|does not|never) (work|land|convince)|in a good way)\b"
 )
 # Pronouns and demonstratives that point back at something the excerpt would not show.
 _OPENERS_NEEDING_CONTEXT = re.compile(
@@ -60,29 +59,36 @@ _OPENERS_NEEDING_CONTEXT = re.compile(
     r"there|here|such|both|also|still|yet|so|then|but|and|or)\b['’]?s?",
     re.IGNORECASE,
 )
-_PLOT = re.compile(
-    r"\b(the (story|plot|film) (follows|centres|centers|begins|opens|tells)|"
-    r"falls? (in love|for)|tries to|sets out|sets about|must (come|find|choose|decide|face)|"
-    r"finds (himself|herself|themselves)|is forced to|begins to|decides to|discovers|"
-    r"meets|escapes?|kidnapp\w*|murders?|plans? to|goes on to|wakes up|employs|installed)\b",
-    re.IGNORECASE,
+# Cue words are looked up in the sentence's word set; only multi-word cues need a regex, run on
+# the lower-cased text (case-insensitive alternations are several times slower).
+_PLOT_WORDS = frozenset(
+    """discovers discover meets escapes kidnapped kidnaps murders employs installed""".split()  # noqa: SIM905
 )
-_LOGISTICS = re.compile(
-    r"(\$\s?\d|£\s?\d|€\s?\d|\b\d[\d,.]*\s?(million|billion|crore|lakh)\b|"
-    r"\bbox[- ]office\b|\bgross(ed|ing)?\b|\bopening weekend\b|\bscreens\b|\btheatres\b|"
-    r"\btheaters\b|\bcinemas\b|\bblu-?ray\b|\bdvd\b|\bvhs\b|\bstreaming\b|\bnetflix\b|"
-    r"\bwill be released\b|\bwas released\b|\bis released\b|\bpremiered?\b|\bdistribut\w+|"
-    r"\brotten tomatoes\b|\bmetacritic\b|\bcinemascore\b|\bapproval rating\b|"
-    r"\baverage (rating|score)\b|\bbased on \d+ (critics|reviews)\b|\b\d{1,3}%|"
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december) \d{1,2}\b|\b\d{1,2}(st|nd|rd|th)? (january|february|march|april|june|july|"
-    r"august|september|october|november|december)\b)",
-    re.IGNORECASE,
+_PLOT = re.compile(
+    r"\b(?:the (?:story|plot|film) (?:follows|centres|centers|begins|opens|tells)|"
+    r"falls? (?:in love|for)|tries to|sets (?:out|about)|must (?:come|find|choose|decide|face)|"
+    r"finds (?:himself|herself|themselves)|is forced to|begins to|decides to|plans? to|"
+    r"goes on to|wakes up)\b"
+)
+_LOGISTIC_WORDS = frozenset(
+    """grossed grossing theaters theatres cinemas screens dvd blu-ray bluray vhs streaming
+    netflix premiered premiere distributed distributor metacritic cinemascore""".split()  # noqa: SIM905
+)
+_LOGISTIC_PHRASES = re.compile(
+    r"box[- ]office|opening weekend|rotten tomatoes|(?:will be|was|is) released|"
+    r"approval rating|average (?:rating|score)|[$£€] ?\d|\d%|"
+    r"\d (?:million|billion|crore|lakh)\b|based on \d+ (?:critics|reviews)"
+)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december""".split()  # noqa: SIM905
+)
+_SPOILER_WORDS = frozenset(
+    """ending dies died killed kills twist reveals reveal revealed revelation climax spoiler
+    spoilers""".split()  # noqa: SIM905
 )
 _SPOILER = re.compile(
-    r"\b(ending|ends with|dies|died|death of|killed|kills|twist|reveals?|revealed|"
-    r"revelation|turns out|final (scene|act|shot|reel)|climax|spoilers?|the last (scene|shot))\b",
-    re.IGNORECASE,
+    r"\b(?:ends with|death of|turns out|final (?:scene|act|shot|reel)|the last (?:scene|shot))\b"
 )
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 # Single-word titles that are also everyday words: a sentence opening with one is not
@@ -153,20 +159,52 @@ def _quoted_share(sentence: Sentence, quotes: list[Quote]) -> tuple[bool, int]:
     return critic, quoted
 
 
+def _logistics_cue(lower: str, tokens: list[str], token_set: set[str]) -> str | None:
+    hit = _LOGISTIC_WORDS & token_set
+    if hit:
+        return min(hit)
+    m = _LOGISTIC_PHRASES.search(lower)
+    if m:
+        return m.group(0)
+    if _MONTHS & token_set:
+        for i, w in enumerate(tokens):
+            if w in _MONTHS:
+                near = tokens[i - 1 : i] + tokens[i + 1 : i + 2]
+                if any(t[:1].isdigit() for t in near):
+                    return " ".join(tokens[max(i - 1, 0) : i + 2])
+    return None
+
+
+def _cue(
+    words: frozenset[str], phrases: re.Pattern[str], lower: str, token_set: set[str]
+) -> str | None:
+    hit = words & token_set
+    if hit:
+        return min(hit)
+    m = phrases.search(lower)
+    return m.group(0) if m else None
+
+
 def score_sentence(
     sentence: Sentence,
     quotes: list[Quote],
     title: str | None,
     title_re: re.Pattern[str] | None,
     names_re: re.Pattern[str] | None,
+    *,
+    line_is_noise: bool | None = None,
 ) -> Excerpt | None:
-    """Score one sentence, or None when it is no candidate (noise, too short, too long)."""
+    """Score one sentence, or None when it is no candidate (noise, too short, too long).
+
+    `line_is_noise` passes in the verdict on the sentence's line when the caller has it."""
     text = sentence.text
-    if noise_reason(sentence.line or text) is not None or looks_like_headline(text):
+    if line_is_noise is None:
+        line_is_noise = noise_reason(sentence.line or text) is not None
+    if line_is_noise:
         return None
     words = _WORD.findall(text)
     n = len(words)
-    if not MIN_WORDS <= n <= HARD_MAX_WORDS:
+    if not MIN_WORDS <= n <= HARD_MAX_WORDS or looks_like_headline(text):
         return None
 
     score = BASE
@@ -177,9 +215,11 @@ def score_sentence(
         score += value
         reasons.append(_fmt(value, label, detail))
 
-    lowered = [w.lower().strip("'’") for w in words]
-    found = list(dict.fromkeys(w for w in lowered if w in _EVALUATIVE))
-    found += [m.group(0).lower() for m in _EVAL_PHRASES.finditer(text)]
+    lower = text.lower()
+    tokens = [w.lower().strip("'’") for w in words]
+    token_set = set(tokens)
+    found = [w for w in dict.fromkeys(tokens) if w in _EVALUATIVE]
+    found += [m.group(0) for m in _EVAL_PHRASES.finditer(lower)]
     if found:
         add(min(0.12 * len(found), 0.30), "evaluative", found[:4])
 
@@ -189,7 +229,7 @@ def score_sentence(
     if names_re is not None:
         mentions += list(dict.fromkeys(m.group(1) for m in names_re.finditer(text)))
     if mentions:
-        add(0.10 if mentions == ["title"] or len(mentions) == 1 else 0.15, "mentions", mentions)
+        add(0.10 if len(mentions) == 1 else 0.15, "mentions", mentions)
 
     if n > MAX_WORDS:
         add(-min(0.02 * (n - MAX_WORDS), 0.20), "long", [f"{n} words"])
@@ -204,13 +244,13 @@ def score_sentence(
         add(-0.30, "question")
 
     if not found:
-        plot = _PLOT.search(text)
+        plot = _cue(_PLOT_WORDS, _PLOT, lower, token_set)
         if plot:
-            add(-0.15, "plot narration", [plot.group(0)])
+            add(-0.15, "plot narration", [plot])
 
-    logistics = _LOGISTICS.search(text)
+    logistics = _logistics_cue(lower, tokens, token_set)
     if logistics:
-        add(-0.30, "logistics", [logistics.group(0)])
+        add(-0.30, "logistics", [logistics])
 
     quotes_critic, quoted = _quoted_share(sentence, quotes)
     if quotes_critic:
@@ -218,9 +258,9 @@ def score_sentence(
     elif quoted > 0.5 * len(text):
         add(-0.15, "mostly quotation")
 
-    spoiler = _SPOILER.search(text)
+    spoiler = _cue(_SPOILER_WORDS, _SPOILER, lower, token_set)
     if spoiler:
-        add(-0.15, "spoiler cue", [spoiler.group(0)])
+        add(-0.15, "spoiler cue", [spoiler])
 
     final = round(min(1.0, max(0.0, score)), 3)
     return Excerpt(
@@ -236,15 +276,21 @@ def score_sentence(
 def score_excerpts(
     text: str, sentences: list[Sentence], quotes: list[Quote], film: FilmGuess, ctx: Context
 ) -> list[Excerpt]:
-    """Every candidate sentence (not noise, 8-35 words) with its score, in text order.
+    """Every candidate sentence (not noise, 8-50 words) with its score, in text order.
 
     Consumers filter by score; low scorers are kept so `--explain` can show why they lost."""
     title = film.title or ctx.film
     title_re = _title_pattern(title)
     names_re = _names_pattern(film, ctx)
+    # A paragraph's sentences share one line: judge each line once.
+    noise: dict[str, bool] = {}
     out: list[Excerpt] = []
     for s in sentences:
-        excerpt = score_sentence(s, quotes, title, title_re, names_re)
+        line = s.line or s.text
+        line_is_noise = noise.get(line)
+        if line_is_noise is None:
+            line_is_noise = noise[line] = noise_reason(line) is not None
+        excerpt = score_sentence(s, quotes, title, title_re, names_re, line_is_noise=line_is_noise)
         if excerpt is not None:
             out.append(excerpt)
     out.sort(key=lambda e: e.start)

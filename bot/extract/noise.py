@@ -18,6 +18,8 @@ _MINOR = frozenset(
     }
 )  # fmt: skip
 
+LONG_LINE = 300
+
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 _MD_RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
 _TABLE = re.compile(r"^\s*(\||\+[-=+]{2,})")
@@ -95,6 +97,10 @@ def noise_reason(line: str) -> str | None:
         return "markup"
     if _BOILERPLATE.match(stripped) and len(stripped) < 80:
         return "boilerplate"
+    if len(stripped) > LONG_LINE:
+        # Furniture is short; a long line is a paragraph, and the rules below would only
+        # spend time on it.
+        return None
     words = _words(stripped)
     n = len(words)
     if n == 0:

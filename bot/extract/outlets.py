@@ -221,7 +221,6 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "The Daily Telegraph": ("The Telegraph", "Daily Telegraph", "Telegraph"),
     "The Sunday Telegraph": ("Sunday Telegraph",),
     "The Independent": ("Independent",),
-    "i": (),
     "Evening Standard": ("London Evening Standard", "The Evening Standard", "Standard"),
     "Financial Times": ("The Financial Times", "FT"),
     "Daily Mail": ("The Daily Mail", "Mail on Sunday", "The Mail on Sunday"),
@@ -395,13 +394,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 # Names that are also ordinary words or common title words: trusted only in italics, as a
 # possessive, or after "of"/"for"/"in"/"from"/"to" (see bot.extract.quotes).
 AMBIGUOUS_OUTLETS = frozenset(
-    """Time Empire People Slate Salon Vulture Variety Screen Deadline Paste Spin Wired Reason Out
-    Jet Essence Q Uncut Mojo Punch Metro Standard Independent Guardian Observer Telegraph Mirror
-    Express Herald Sun Age Stuff Images Hindu Scroll Quint Mint Outlook Week Today TODAY Tempo
-    Premiere Première Medium Decider Ringer Playlist Atlantic Nation Verge NOW Inquirer DNA i
-    Vogue Esquire Forbes Fortune Polygon Collider Motherboard Starburst Critic Listener Tablet
-    Spectator Slant Sputnik Zeit Spiegel Hindu Images News MC RT AP FT Standard Abu Dhabi Movie
-    Guide""".split()
+    ["Time", "Empire", "People", "Slate", "Salon", "Vulture", "Variety", "Screen", "Deadline", "Paste", "Spin", "Wired", "Reason", "Out", "Jet", "Essence", "Q", "Uncut", "Mojo", "Punch", "Metro", "Standard", "Independent", "Guardian", "Observer", "Telegraph", "Mirror", "Express", "Herald", "Sun", "Age", "Stuff", "Images", "Hindu", "Scroll", "Quint", "Mint", "Outlook", "Week", "Today", "TODAY", "Tempo", "Premiere", "Première", "Medium", "Decider", "Ringer", "Playlist", "Atlantic", "Nation", "Verge", "NOW", "Inquirer", "DNA", "Vogue", "Esquire", "Forbes", "Fortune", "Polygon", "Collider", "Motherboard", "Starburst", "Critic", "Listener", "Tablet", "Spectator", "Slant", "Sputnik", "Zeit", "Spiegel", "Hindu", "Images", "News", "MC", "RT", "AP", "FT", "Standard", "Abu", "Dhabi", "Movie", "Guide"]
 ) | {"The Sun", "The Week", "The Age", "The Nation", "The Critic", "The News", "Movie Guide",
      "The Observer", "The Express", "The Mirror", "The Herald", "New York", "The Times", "TIME",
      "The Playlist", "The Ringer", "Daily News", "The Advocate", "The Listener", "The Tablet"}

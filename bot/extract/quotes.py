@@ -142,30 +142,19 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|We|we're|our|Our|my|My|me)\b
 # --- mentions: outlets and people ------------------------------------------------------------
 
 _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
-_NAME_TOKEN = r"(?:[A-Z][\w'’.\-]*[\w.]|[A-Z]\.?)"
+_NAME_TOKEN = r"(?:[A-Z](?:[^\W_]|['’.\-](?=[^\W_]))*\.?)"
 _CAP_RUN = re.compile(
     rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|di|du|van|von|der|den|le|la|ul|bin|al|el|"
     rf"of|the|and|&|for)\s+)*{_NAME_TOKEN})*"
 )
 _NOT_NAME_START = frozenset(
-    """The A An In On At As After Before During When While However Although Though But And For
-    With By From Despite Following Upon According Its It It's He She They His Her Their This
-    That These Those There Critics Critic Reviewer Reviewers Film Director Writer Writing
-    Reviewing Review Audiences Many Some Several Both One Overall Meanwhile Later Earlier Then
-    Also Additionally Furthermore Moreover Yet So What How Why Who If Since Until Unlike Like
-    Based Most Other Others Another Each Every No Not Even Only Describing Calling Praising
-    Observing Noting Comparing Reminiscing Revisiting Rating Giving Speaking Summing Despite
-    Among Between Upon Via Over Under Into Several Positive Negative Mixed Contemporary
-    Retrospective Modern Early American British Indian""".split()
+    ["The", "A", "An", "In", "On", "At", "As", "After", "Before", "During", "When", "While", "However", "Although", "Though", "But", "And", "For", "With", "By", "From", "Despite", "Following", "Upon", "According", "Its", "It", "It's", "He", "She", "They", "His", "Her", "Their", "This", "That", "These", "Those", "There", "Critics", "Critic", "Reviewer", "Reviewers", "Film", "Director", "Writer", "Writing", "Reviewing", "Review", "Audiences", "Many", "Some", "Several", "Both", "One", "Overall", "Meanwhile", "Later", "Earlier", "Then", "Also", "Additionally", "Furthermore", "Moreover", "Yet", "So", "What", "How", "Why", "Who", "If", "Since", "Until", "Unlike", "Like", "Based", "Most", "Other", "Others", "Another", "Each", "Every", "No", "Not", "Even", "Only", "Describing", "Calling", "Praising", "Observing", "Noting", "Comparing", "Reminiscing", "Revisiting", "Rating", "Giving", "Speaking", "Summing", "Despite", "Among", "Between", "Upon", "Via", "Over", "Under", "Into", "Several", "Positive", "Negative", "Mixed", "Contemporary", "Retrospective", "Modern", "Early", "American", "British", "Indian"]
 )
 _MONTHS = frozenset(
-    "January February March April May June July August September October November December"
-    .split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 )
 _NOT_OUTLET_ORGS = frozenset(
-    """warner bros disney paramount universal sony netflix amazon lionsgate fox mgm columbia
-    dc marvel pixar dreamworks miramax a24 hbo focus features new line cinema studios
-    library of congress academy""".split()
+    ["warner", "bros", "disney", "paramount", "universal", "sony", "netflix", "amazon", "lionsgate", "fox", "mgm", "columbia", "dc", "marvel", "pixar", "dreamworks", "miramax", "a24", "hbo", "focus", "features", "new", "line", "cinema", "studios", "library", "of", "congress", "academy"]
 )
 _OUTLETISH_TAIL = re.compile(
     r"(?:Magazine|Times|News|Post|Journal|Review|Tribune|Herald|Weekly|Daily|Chronicle|"
@@ -239,7 +228,8 @@ _CREDITS = re.compile(
     r"((?:[A-Z][\w.'’\-]*\s?)+(?:(?:,\s*|,?\s+and\s+)(?:[A-Z][\w.'’\-]*\s?)+)*)"
 )
 _ROLE_NAME = re.compile(
-    rf"{_CREW_ROLES.pattern}(?:\s+and\s+[\w\- ]{{1,30}}?)?,?\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})",
+    rf"{_CREW_ROLES.pattern}(?:\s+and\s+[\w\- ]{{1,30}}?)?,?\s+"
+    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})",
     re.IGNORECASE,
 )
 _CRITIC_NAME = re.compile(
@@ -361,6 +351,8 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         for i in range(len(tokens)):
             for j in range(len(tokens), i, -1):
                 cand = " ".join(tokens[i:j]).rstrip(".,")
+                if cand.endswith(("'s", "’s")):
+                    cand = cand[:-2]
                 a = m.start() + offs[i]
                 b = a + len(cand)
                 ctx_ok = bool(_PREP_BEFORE.search(s[max(0, a - 12) : a])) or bool(
@@ -388,6 +380,8 @@ def _person_mentions(s: str, outlets: list[tuple[int, int, str]], doc: _Doc
             continue
         name = m.group(0).rstrip(".,")
         tokens = name.split()
+        if tokens and tokens[0].endswith(("'s", "’s")):
+            tokens = tokens[1:]
         while tokens and (tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS):
             tokens = tokens[1:]
         if not tokens:
@@ -460,16 +454,14 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             r"^\s*(?:,[^,\"“]{0,60},\s*)" + _SAY_VERBS, after
         )
         by_before = re.search(
-            r"\b(?:by|to|from|according to|in the words of|per|"
-            + _SAY_VERBS
-            + r")\s*,?\s*(?:\w+\s+){0,3}$",
+            r"\b(?:by|according to|in the words of|per)\s+(?:\w+\s+){0,3}$",
             before,
             re.IGNORECASE,
-        )
+        ) or re.search(r"[\"”]\s*,?\s*" + _SAY_VERBS + r"\s+(?:\w+\s+){0,3}$", before)
         role_before = _CRITIC_ROLES.search(before[-30:])
         crew_before = _CREW_ROLES.search(before[-35:])
         full = _resolve(person, doc)
-        if not (said_after or by_before or role_before or crew_before):
+        if not (said_after or by_before or role_before):
             continue
         if _is_crew(full, doc) or (crew_before and not role_before):
             anchors.append(_Anchor(pb, pa, "crew", full, None))
@@ -506,7 +498,8 @@ def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
                 prev is not None
                 and prev.critic is None
                 and prev.outlet
-                and re.fullmatch(r"[\s,]*", s[prev.pos : a.start])
+                and re.fullmatch(r"[\s,]*(?:(?:where|in which|whose|with)\s+)?",
+                                 s[prev.pos : a.start])
             ):
                 out = [b for b in out if b is not prev]
                 a = _Anchor(a.pos, prev.start, "critic", a.critic, prev.outlet)
@@ -515,8 +508,8 @@ def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
                 and nxt.critic is None
                 and nxt.outlet
                 and re.fullmatch(
-                    r"[\s,]*(?:who\s+)?(?:writing|writes|wrote|reviewing)\s+(?:for|in)\s+"
-                    r"(?:the\s+)?",
+                    r"[\s,]*(?:who\s+)?(?:writing|writes|wrote|reviewing|reviewed)\s+(?:it\s+)?"
+                    r"(?:for|in)\s+(?:the\s+)?(?:[A-Z][\w]+(?:'s|’s)\s+)?",
                     s[a.pos : nxt.start],
                     re.IGNORECASE,
                 )
@@ -542,8 +535,8 @@ def _pick(anchors: list[_Anchor], qs: int, qe: int, s: str) -> _Anchor | None:
     later = [a for a in anchors if a.start >= qe and a.kind != "generic"]
     if later:
         return later[0]
-    generic = [a for a in anchors if a.kind == "generic"]
-    return generic[0] if generic else None
+    generic = [a for a in anchors if a.kind == "generic" and a.pos <= qs]
+    return generic[-1] if generic else None
 
 
 def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
@@ -558,6 +551,20 @@ def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
     if _STRONG_TITLE_BEFORE.search(before) or _WORD_AFTER.search(after):
         return "other"
     return None
+
+
+_SMALL_WORDS = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by", "as", "vs"])
+
+
+def _title_like(inner: str) -> bool:
+    """A short span of capitalised words ("Great Movies", "The Burning Hell.") names a title."""
+    words = inner.strip().rstrip(".,!?:;").split()
+    if not words or len(words) > 6 or len(inner.strip()) < 3:
+        return False
+    if any(w[:1] in "\"'“‘[(" for w in words):
+        return False
+    caps = [w for w in words if w.lower() not in _SMALL_WORDS or w is words[0]]
+    return all(w[:1].isupper() or w[:1].isdigit() for w in caps) and not inner.isupper()
 
 
 def _section_kind(line: str) -> str | None:
@@ -630,10 +637,15 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             anchor = _pick(anchors, rs, re_, s)
             resolved = anchor
             if anchor is not None and anchor.kind == "carry":
-                resolved = last
+                same = [a for a in anchors if a.kind in {"critic", "crew", "other"}
+                        and a.pos <= anchor.start]
+                resolved = same[-1] if same else last
             elif anchor is not None and anchor.kind == "generic":
                 resolved = _Anchor(anchor.pos, anchor.start, "critic")
             quote: Quote
+            nested = any(a < qs and qe < b for a, b in quotes_here)
+            if kind_o is None and (nested or _title_like(inner)):
+                kind_o = "other"
             if kind_o is not None:
                 quote = Quote(inner, qs, qe, kind_o)
             elif resolved is None or resolved.kind not in {"critic"}:

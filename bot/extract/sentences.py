@@ -33,21 +33,14 @@ _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 # Abbreviations after which a full stop never ends the sentence (lower-cased, no stop).
 _NEVER = frozenset(
-    """mr mrs ms messrs dr prof rev revd fr hon gen col lt sgt capt cpt cmdr adm maj gov sen
-    rep pres supt insp det st mt ft vs v viz cf ca approx fig figs vol vols ch chap pp op nr
-    dept est no nos al e.g i.e a.k.a aka""".split()
+    ["mr", "mrs", "ms", "messrs", "dr", "prof", "rev", "revd", "fr", "hon", "gen", "col", "lt", "sgt", "capt", "cpt", "cmdr", "adm", "maj", "gov", "sen", "rep", "pres", "supt", "insp", "det", "st", "mt", "ft", "vs", "v", "viz", "cf", "ca", "approx", "fig", "figs", "vol", "vols", "ch", "chap", "pp", "op", "nr", "dept", "est", "no", "nos", "al", "e.g", "i.e", "a.k.a", "aka"]
 )
 # Abbreviations that end a sentence only when a typical sentence opener follows.
 _AMBIGUOUS = frozenset(
-    """etc inc ltd co corp bros jr sr esq ave blvd rd jan feb mar apr jun jul aug sep sept oct
-    nov dec intl assn univ""".split()
+    ["etc", "inc", "ltd", "co", "corp", "bros", "jr", "sr", "esq", "ave", "blvd", "rd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "intl", "assn", "univ"]
 )
 _STARTERS = frozenset(
-    """the a an it its it's he she they we i you his her their our this that these those there
-    in on at after before during when while however although though but and as for with by
-    from despite following upon critics reviews according its some many most several both
-    one two three if since until unlike like overall meanwhile later earlier then also
-    additionally furthermore moreover yet so what how why who on rotten metacritic audiences""".split()
+    ["the", "a", "an", "it", "its", "it's", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "this", "that", "these", "those", "there", "in", "on", "at", "after", "before", "during", "when", "while", "however", "although", "though", "but", "and", "as", "for", "with", "by", "from", "despite", "following", "upon", "critics", "reviews", "according", "its", "some", "many", "most", "several", "both", "one", "two", "three", "if", "since", "until", "unlike", "like", "overall", "meanwhile", "later", "earlier", "then", "also", "additionally", "furthermore", "moreover", "yet", "so", "what", "how", "why", "who", "on", "rotten", "metacritic", "audiences"]
 )
 
 
@@ -72,10 +65,7 @@ def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
             nxt = line[i + 1] if i + 1 < n else " "
             can_open = prev in _BEFORE_OPEN and not nxt.isspace()
             can_close = nxt in _AFTER_CLOSE and not prev.isspace()
-            if can_open == can_close:
-                opens = not stack
-            else:
-                opens = can_open
+            opens = not stack if can_open == can_close else can_open
         if opens:
             stack.append(i)
         elif stack:
@@ -99,7 +89,7 @@ def _starts_sentence(line: str, pos: int) -> bool:
 
 
 def _abbreviation_blocks(line: str, stop: int, nxt: int) -> bool:
-    """True when the full stop at `stop` belongs to an abbreviation or initial, not a sentence end."""
+    """True when the stop at `stop` ends an abbreviation or an initial, not a sentence."""
     m = _LAST_TOKEN.search(line, 0, stop)
     if not m:
         return False

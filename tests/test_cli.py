@@ -1,0 +1,136 @@
+"""The `pullquote` command as users run it: a real subprocess on a temp database."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SEEDS_EXPECTED = "expected.json"
+
+
+def pullquote(
+    db: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, isolated from the developer's own settings."""
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))
+    }
+    full_env.update({"PULLQUOTE_DB": str(db), "COLUMNS": "120"}, **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=db.parent,
+        timeout=120,
+    )
+
+
+def as_json(result: subprocess.CompletedProcess[str]) -> Any:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+def test_version_and_help(db: Path) -> None:
+    assert pullquote(db, "--version").stdout.startswith("pullquote ")
+    out = pullquote(db, "--help").stdout
+    for name in ("run", "console", "ingest", "extract", "eval", "quote", "release", "search"):
+        assert name in out
+
+
+def test_run_without_tokens_is_the_console_with_sample_data(db: Path) -> None:
+    result = pullquote(db, "run", stdin="/quote\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Pullquote console" in result.stdout
+    assert "—" in result.stdout  # a quote and its attribution
+    assert db.exists()
+
+
+def test_seeds_ingest_then_quote_release_review(db: Path, shared_dir: Path) -> None:
+    seeds = shared_dir / "seeds"
+    expected = json.loads((seeds / SEEDS_EXPECTED).read_text())
+    ingest = pullquote(db, "ingest", str(seeds), "--film", "Her", "--year", "2013", "--json")
+    report = as_json(ingest)
+    assert report["reviews_added"] == 2 and not report["rejected"]
+
+    for _ in range(5):
+        quote = as_json(pullquote(db, "quote", "her", "--json"))
+        assert quote["kind"] == "critic_quote"
+        assert quote["outlet"] in ("LA Times", "The Verge")
+        assert quote["film"] == {"title": "Her", "year": 2013}
+
+    release = as_json(pullquote(db, "release", "her", "--json"))
+    dates = {(r["region"], r["month"], r["day"]) for r in release["releases"]}
+    assert dates == {("US", 1, 10), ("GB", 2, 14)}
+
+    noise = set(expected["files"]["004_1e83a2296a2f0544.txt"]["noise_lines"])
+    for _ in range(8):
+        review = as_json(pullquote(db, "review", "her", "--json"))
+        assert review["kind"] == "excerpt"
+        assert review["text"].strip("“”") not in noise
+
+
+def test_ingest_same_content_twice_adds_nothing(db: Path, shared_dir: Path) -> None:
+    seeds = str(shared_dir / "seeds")
+    as_json(pullquote(db, "ingest", seeds, "--film", "Her", "--year", "2013", "--json"))
+    again = as_json(pullquote(db, "ingest", seeds, "--film", "Her", "--year", "2013", "--json"))
+    assert again["reviews_added"] == 0 and again["duplicates"] == 2
+
+
+def _dump(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return [
+            row
+            for table in ("films", "reviews", "snippets", "releases")
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608
+        ]
+
+
+def test_bad_files_rejected_and_database_unchanged(db: Path, tmp_path: Path) -> None:
+    pullquote(db, "quote")  # first use: creates the database with the sample corpus
+    before = _dump(db)
+    binary = tmp_path / "still.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nfilm: Her\nyear: [2013\n---\nA fine film.\n")
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    result = pullquote(db, "ingest", str(binary), str(broken), str(huge))
+    assert result.returncode == 1
+    assert "still.txt: this is a binary file" in result.stderr
+    assert "broken.md: line" in result.stderr and "broken header" in result.stderr
+    assert "huge.md: the file is 50.0 MB" in result.stderr
+    assert _dump(db) == before
+
+
+def test_extract_json_shape_touches_no_database(db: Path, shared_dir: Path) -> None:
+    seed = shared_dir / "seeds" / "004_1e83a2296a2f0544.txt"
+    data = as_json(
+        pullquote(db, "extract", str(seed), "--film", "Her", "--year", "2013", "--json")
+    )
+    assert set(data) == {"film", "quotes", "releases", "excerpts"}
+    text = seed.read_text()
+    for q in data["quotes"]:
+        assert text[q["start"] : q["end"]] == q["text"]
+    assert not db.exists()
+
+
+def test_bad_setting_is_explained(db: Path) -> None:
+    result = pullquote(db, "quote", env={"SLACK_BOT_TOKEN": "nope"})
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "xoxb-" in result.stderr
+    assert "nope" not in result.stderr
