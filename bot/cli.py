@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from adapters.discord.cli import discord_app
 from bot import __version__
 from bot.app import App, open_app
 from bot.cards import Card, card_to_json
@@ -33,6 +34,7 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+cli.add_typer(discord_app, name="discord")
 out = Console()
 err = Console(stderr=True)
 
@@ -112,16 +114,19 @@ def _root(
 def run() -> None:
     """Run the configured adapters (Discord, Slack); the local console when none is set."""
     settings = _settings(sys.stdout)
-    if settings.discord_enabled or settings.slack_enabled:
-        err.print(
-            "Discord and Slack adapters are not part of this build yet; unset DISCORD_TOKEN "
-            "and SLACK_* to use the local console.",
-            style="bold red",
-        )
-        raise typer.Exit(2)
-    from adapters.console.app import run_console
 
-    _with_app(lambda app: run_console(app.service, console=out), settings)
+    async def go(app: App) -> None:
+        from bot.runner import configured_frontends, run_until_stopped
+
+        frontends = configured_frontends(app)
+        if frontends:
+            await run_until_stopped(app, frontends)
+        else:
+            from adapters.console.app import run_console
+
+            await run_console(app.service, console=out)
+
+    _with_app(go, settings)
 
 
 @cli.command()

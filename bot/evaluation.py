@@ -25,6 +25,7 @@ from typing import Any, Literal
 from rich.console import Console
 from rich.table import Table
 
+from bot.extract import outlets
 from bot.extract.pipeline import extract
 from bot.extract.types import Context, Extraction, Quote, ReleaseEvent
 
@@ -36,42 +37,6 @@ SEED_FILM = Context(film="Her", year=2013)
 # `_` counts as punctuation: the corpus writes italics as `_Title_`.
 _PUNCT = re.compile(r"[^\w\s]|_")
 _APOSTROPHES = re.compile(r"['’‘`]")
-_SPACES = re.compile(r"\s+")
-_LEADING_THE = re.compile(r"^the\s+")
-
-# Normalised outlet spelling -> canonical normalised name. Keys and values are already
-# lower-cased, punctuation-free and without a leading "the".
-_OUTLET_ALIASES: dict[str, str] = {
-    "la times": "los angeles times",
-    "l a times": "los angeles times",
-    "latimes": "los angeles times",
-    "ew": "entertainment weekly",
-    "nyt": "new york times",
-    "ny times": "new york times",
-    "nytimes": "new york times",
-    "wsj": "wall street journal",
-    "wapo": "washington post",
-    "thr": "hollywood reporter",
-    "ap": "associated press",
-    "bbc": "bbc news",
-    "time magazine": "time",
-    "newsweek magazine": "newsweek",
-    "usa today": "usa today",
-    "rt": "rotten tomatoes",
-    "rottentomatoescom": "rotten tomatoes",
-    "rotten tomatoescom": "rotten tomatoes",
-    "metacriticcom": "metacritic",
-    "indiewirecom": "indiewire",
-    "rogerebertcom": "roger ebert",
-    "chicago suntimes": "chicago sun times",
-    "daily variety": "variety",
-    "guardian": "guardian",
-    "observer": "observer",
-    "sfgate": "san francisco chronicle",
-    "sf chronicle": "san francisco chronicle",
-    "av club": "av club",
-    "a v club": "av club",
-}
 
 
 def _words(text: str) -> list[str]:
@@ -102,11 +67,9 @@ def normalise_outlet(outlet: str | None) -> str | None:
     """An outlet's comparable form: case, a leading "The", punctuation and aliases ignored."""
     if outlet is None:
         return None
-    key = _SPACES.sub(" ", _PUNCT.sub(" ", _APOSTROPHES.sub("", outlet.lower()))).strip()
-    key = _LEADING_THE.sub("", key)
-    if not key:
-        return None
-    return _OUTLET_ALIASES.get(key, key)
+    # Markdown emphasis around a name (`_Variety_`) is not part of it.
+    key = outlets.normalise_outlet(outlet.replace("_", " ").replace("*", " "))
+    return key or None
 
 
 def _normalise_name(name: str | None) -> str | None:

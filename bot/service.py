@@ -189,6 +189,18 @@ class Service:
         await self.store.remember_shown(channel, rows[0].id)
         return snippet_card(rows[0])
 
+    async def card_for(self, snippet_id: int) -> Card:
+        """The card of one snippet, e.g. to publish a preview the user chose to Post."""
+        row = await self.store.snippet(snippet_id)
+        if row is None:
+            raise NotFound("That quote is no longer in the collection.")
+        return snippet_card(row)
+
+    async def claim(self, key: str) -> bool:
+        """True the first time `key` is claimed, False after: makes a double-clicked Post
+        or a retried delivery act once, across restarts and processes."""
+        return await self.store.claim(key)
+
     # -- releases, films, search, help -----------------------------------------------------
 
     async def release(self, *, film: str, region: str | None = None) -> Card:

@@ -72,6 +72,11 @@ class Store(Protocol):
         """Record that a channel was shown a snippet (keeps a bounded history)."""
         ...
 
+    async def claim(self, key: str) -> bool:
+        """Record `key` once: True for the first caller, False for every later one (atomic
+        across connections and processes). Used for idempotent posts and retried requests."""
+        ...
+
     async def close(self) -> None:
         """Close the connection."""
         ...

@@ -95,7 +95,7 @@ def _dump(db: Path) -> list[tuple[Any, ...]]:
         return [
             row
             for table in ("films", "reviews", "snippets", "releases")
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY id")
         ]
 
 

@@ -11,8 +11,9 @@ from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
 from storage.sqlite import SQLiteStore
 
 
-def _review(n: int, film: NewFilm, *snippets: NewSnippet, releases: tuple[NewRelease, ...] = ()
-            ) -> NewReview:
+def _review(
+    n: int, film: NewFilm, *snippets: NewSnippet, releases: tuple[NewRelease, ...] = ()
+) -> NewReview:
     return NewReview(
         film=film,
         text=f"review {n}",
@@ -40,8 +41,13 @@ async def filled(store: SQLiteStore) -> SQLiteStore:
                 NewSnippet("critic_quote", "a bit wonderful.", 0, 16, None, "LA Times", 1.0),
                 NewSnippet("critic_quote", "eschews the weirdness", 20, 41, None, "The Verge", 1.0),
                 NewSnippet(
-                    "excerpt", "Her is a tender, haunting film.", 50, 80,
-                    "Mara Ellison", "The Lantern Review", 0.9,
+                    "excerpt",
+                    "Her is a tender, haunting film.",
+                    50,
+                    80,
+                    "Mara Ellison",
+                    "The Lantern Review",
+                    0.9,
                 ),
                 releases=(
                     NewRelease("US", 2014, 1, 10, "theatrical"),
@@ -52,7 +58,9 @@ async def filled(store: SQLiteStore) -> SQLiteStore:
             _review(
                 2,
                 BATMAN_66,
-                NewSnippet("critic_quote", "camp raised to an art.", 0, 20, "Ann Lee", "Variety", 1),
+                NewSnippet(
+                    "critic_quote", "camp raised to an art.", 0, 20, "Ann Lee", "Variety", 1
+                ),
             ),
             _review(
                 3,

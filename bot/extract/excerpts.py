@@ -9,9 +9,11 @@ someone else, spoiler cues). Each contribution is recorded as a reason such as
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from bot.extract.noise import looks_like_headline, noise_reason
+from bot.extract.patterns import word_alternation
 from bot.extract.types import Context, Excerpt, FilmGuess, Quote, Sentence
 
 MIN_WORDS = 8
@@ -46,12 +48,29 @@ _EVALUATIVE = frozenset(
     deftly superbly wonderfully painfully gloriously exquisitely
     """.split()  # noqa: SIM905 (word lists read better as text)
 )
+# Phrase patterns run on lower-cased text and open with literal letters (see patterns.py).
 _EVAL_PHRASES = re.compile(
-    r"\b(one of the (best|worst|finest|greatest|most \w+)|tour de force|must[- ]see|"
-    r"a (triumph|delight|mess|joy|letdown|misfire)|falls flat|works (well|beautifully)|"
-    r"(at|to) (its|his|her|their) best|comes? into (his|her|its|their) own|"
-    r"care and effort|pays off|worth (seeing|watching|the)|"
-    r"(doesn't|does not|never) (work|land|convince)|in a good way)\b"
+    word_alternation(
+        [
+            r"one of the (?:best|worst|finest|greatest|most \w+)",
+            "tour de force",
+            "must[- ]see",
+            "a (?:triumph|delight|mess|joy|letdown|misfire)",
+            "falls flat",
+            "works (?:well|beautifully)",
+            "at (?:its|his|her|their) best",
+            "to (?:its|his|her|their) best",
+            "comes? into (?:his|her|its|their) own",
+            "care and effort",
+            "pays off",
+            "worth (?:seeing|watching|the)",
+            "doesn't (?:work|land|convince)",
+            "does not (?:work|land|convince)",
+            "never (?:work|land|convince)",
+            "in a good way",
+        ]
+    )
+    + r"\b"
 )
 # Pronouns and demonstratives that point back at something the excerpt would not show.
 _OPENERS_NEEDING_CONTEXT = re.compile(
@@ -65,10 +84,23 @@ _PLOT_WORDS = frozenset(
     """discovers discover meets escapes kidnapped kidnaps murders employs installed""".split()  # noqa: SIM905
 )
 _PLOT = re.compile(
-    r"\b(?:the (?:story|plot|film) (?:follows|centres|centers|begins|opens|tells)|"
-    r"falls? (?:in love|for)|tries to|sets (?:out|about)|must (?:come|find|choose|decide|face)|"
-    r"finds (?:himself|herself|themselves)|is forced to|begins to|decides to|plans? to|"
-    r"goes on to|wakes up)\b"
+    word_alternation(
+        [
+            "the (?:story|plot|film) (?:follows|centres|centers|begins|opens|tells)",
+            "falls? (?:in love|for)",
+            "tries to",
+            "sets (?:out|about)",
+            "must (?:come|find|choose|decide|face)",
+            "finds (?:himself|herself|themselves)",
+            "is forced to",
+            "begins to",
+            "decides to",
+            "plans? to",
+            "goes on to",
+            "wakes up",
+        ]
+    )
+    + r"\b"
 )
 _LOGISTIC_WORDS = frozenset(
     """grossed grossing theaters theatres cinemas screens dvd blu-ray bluray vhs streaming
@@ -88,7 +120,31 @@ _SPOILER_WORDS = frozenset(
     spoilers""".split()  # noqa: SIM905
 )
 _SPOILER = re.compile(
-    r"\b(?:ends with|death of|turns out|final (?:scene|act|shot|reel)|the last (?:scene|shot))\b"
+    word_alternation(
+        [
+            "ends with",
+            "death of",
+            "turns out",
+            "final (?:scene|act|shot|reel)",
+            "the last (?:scene|shot)",
+        ]
+    )
+    + r"\b"
+)
+# A phrase regex runs only when the sentence holds one of its trigger words: most sentences
+# hold none, and a set intersection costs far less than a regex scan.
+_EVAL_TRIGGERS = frozenset(
+    """one tour must must-see triumph delight mess joy letdown misfire falls works best comes
+    come care pays worth doesn't does never good""".split()  # noqa: SIM905
+)
+_PLOT_TRIGGERS = frozenset(
+    """story plot film fall falls tries sets must finds forced begins decides plan plans goes
+    wakes""".split()  # noqa: SIM905
+)
+_SPOILER_TRIGGERS = frozenset("ends death turns final last".split())  # noqa: SIM905
+_LOGISTIC_TRIGGERS = frozenset(
+    """box box-office opening rotten released approval average based million billion crore
+    lakh""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 # Single-word titles that are also everyday words: a sentence opening with one is not
@@ -106,6 +162,15 @@ def _fmt(value: float, label: str, detail: Iterable[str] = ()) -> str:
     return f"{value:+.2f} {label}" + (f": {items}" if items else "")
 
 
+def _after_first(escaped: str, word: str) -> str:
+    """`escaped` (a regex-escaped literal) with "not after a `word` character" checked after
+    its first character: a pattern that opens with a literal lets the engine skip ahead to
+    candidates, one that opens with a look-behind tries every position."""
+    n = 2 if escaped.startswith("\\") else 1
+    first, rest = escaped[:n], escaped[n:]
+    return f"{first}(?<!{word}{first}){rest}"
+
+
 def _names_pattern(film: FilmGuess, ctx: Context) -> re.Pattern[str] | None:
     """One regex for the film's title and its people's surnames, built once per article."""
     people: set[str] = set()
@@ -119,7 +184,7 @@ def _names_pattern(film: FilmGuess, ctx: Context) -> re.Pattern[str] | None:
     alts = sorted(people, key=len, reverse=True)
     if not alts:
         return None
-    return re.compile(r"(?<![\w])(" + "|".join(alts) + r")(?![\w])")
+    return re.compile(r"(" + "|".join(_after_first(a, r"\w") for a in alts) + r")(?![\w])")
 
 
 def _title_pattern(title: str | None) -> re.Pattern[str] | None:
@@ -129,8 +194,10 @@ def _title_pattern(title: str | None) -> re.Pattern[str] | None:
     bare = re.sub(r"^(the|a|an)\s+", "", title.strip(), flags=re.IGNORECASE)
     if len(bare.split()) >= 2:
         forms.add(bare)
-    alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(r"(?<![^\W_])(" + alts + r")(?![^\W_])")
+    alts = "|".join(
+        _after_first(re.escape(f), r"[^\W_]") for f in sorted(forms, key=len, reverse=True)
+    )
+    return re.compile(r"(" + alts + r")(?![^\W_])")
 
 
 def _mentions_title(text: str, pattern: re.Pattern[str] | None, title: str | None) -> bool:
@@ -163,9 +230,10 @@ def _logistics_cue(lower: str, tokens: list[str], token_set: set[str]) -> str | 
     hit = _LOGISTIC_WORDS & token_set
     if hit:
         return min(hit)
-    m = _LOGISTIC_PHRASES.search(lower)
-    if m:
-        return m.group(0)
+    if not _LOGISTIC_TRIGGERS.isdisjoint(token_set) or any(c in lower for c in "$£€%"):
+        m = _LOGISTIC_PHRASES.search(lower)
+        if m:
+            return m.group(0)
     if _MONTHS & token_set:
         for i, w in enumerate(tokens):
             if w in _MONTHS:
@@ -176,11 +244,17 @@ def _logistics_cue(lower: str, tokens: list[str], token_set: set[str]) -> str | 
 
 
 def _cue(
-    words: frozenset[str], phrases: re.Pattern[str], lower: str, token_set: set[str]
+    words: frozenset[str],
+    triggers: frozenset[str],
+    phrases: re.Pattern[str],
+    lower: str,
+    token_set: set[str],
 ) -> str | None:
     hit = words & token_set
     if hit:
         return min(hit)
+    if triggers.isdisjoint(token_set):
+        return None
     m = phrases.search(lower)
     return m.group(0) if m else None
 
@@ -202,9 +276,13 @@ def score_sentence(
         line_is_noise = noise_reason(sentence.line or text) is not None
     if line_is_noise:
         return None
-    words = _WORD.findall(text)
-    n = len(words)
-    if not MIN_WORDS <= n <= HARD_MAX_WORDS or looks_like_headline(text):
+    lower = text.lower()
+    tokens = _WORD.findall(lower)
+    n = len(tokens)
+    if not MIN_WORDS <= n <= HARD_MAX_WORDS:
+        return None
+    if not sentence.line and looks_like_headline(text):
+        # With a line, the line-level noise rules have judged it already.
         return None
 
     score = BASE
@@ -215,11 +293,11 @@ def score_sentence(
         score += value
         reasons.append(_fmt(value, label, detail))
 
-    lower = text.lower()
-    tokens = [w.lower().strip("'’") for w in words]
     token_set = set(tokens)
-    found = [w for w in dict.fromkeys(tokens) if w in _EVALUATIVE]
-    found += [m.group(0) for m in _EVAL_PHRASES.finditer(lower)]
+    evaluative = _EVALUATIVE & token_set
+    found = [w for w in dict.fromkeys(tokens) if w in evaluative] if evaluative else []
+    if not _EVAL_TRIGGERS.isdisjoint(token_set):
+        found += [m.group(0) for m in _EVAL_PHRASES.finditer(lower)]
     if found:
         add(min(0.12 * len(found), 0.30), "evaluative", found[:4])
 
@@ -244,7 +322,7 @@ def score_sentence(
         add(-0.30, "question")
 
     if not found:
-        plot = _cue(_PLOT_WORDS, _PLOT, lower, token_set)
+        plot = _cue(_PLOT_WORDS, _PLOT_TRIGGERS, _PLOT, lower, token_set)
         if plot:
             add(-0.15, "plot narration", [plot])
 
@@ -258,7 +336,7 @@ def score_sentence(
     elif quoted > 0.5 * len(text):
         add(-0.15, "mostly quotation")
 
-    spoiler = _cue(_SPOILER_WORDS, _SPOILER, lower, token_set)
+    spoiler = _cue(_SPOILER_WORDS, _SPOILER_TRIGGERS, _SPOILER, lower, token_set)
     if spoiler:
         add(-0.15, "spoiler cue", [spoiler])
 
@@ -284,13 +362,18 @@ def score_excerpts(
     names_re = _names_pattern(film, ctx)
     # A paragraph's sentences share one line: judge each line once.
     noise: dict[str, bool] = {}
+    # Each sentence is shown only the quotes that can overlap it (found by start offset).
+    by_start = sorted(quotes, key=lambda q: q.start)
+    starts = [q.start for q in by_start]
+    longest = max((q.end - q.start for q in quotes), default=0)
     out: list[Excerpt] = []
     for s in sentences:
         line = s.line or s.text
         line_is_noise = noise.get(line)
         if line_is_noise is None:
             line_is_noise = noise[line] = noise_reason(line) is not None
-        excerpt = score_sentence(s, quotes, title, title_re, names_re, line_is_noise=line_is_noise)
+        near = by_start[bisect_left(starts, s.start - longest) : bisect_left(starts, s.end)]
+        excerpt = score_sentence(s, near, title, title_re, names_re, line_is_noise=line_is_noise)
         if excerpt is not None:
             out.append(excerpt)
     out.sort(key=lambda e: e.start)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.extract.patterns import word_alternation
 from bot.extract.types import Context, FilmGuess, Sentence
 
 MAX_CAST = 8
+# Director and cast are named early (the lead, the standfirst, the opening paragraphs); scanning
+# only the head keeps this module's cost flat however long the review runs.
+HEAD_CHARS = 2000
 
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
@@ -18,28 +22,49 @@ _LOW = "a-zß-öø-ÿ"
 _NAME_PART = rf"[{_UP}](?:[{_LOW}]+[{_UP}]|['’][{_UP}])?[{_LOW}]+(?:-[{_UP}]?[{_LOW}]+)?"
 # A person's name: two or three capitalised words, optionally with one initial ("Michael L. Piel").
 _NAME = rf"{_NAME_PART}(?:\s+[A-Z]\.)?(?:\s+{_NAME_PART}){{1,2}}"
-_FULL_NAME = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
+# The same, with "not glued to a word or an apostrophe on the left" checked after the first
+# capital: a pattern that opens with a character class lets the engine skip to candidates.
+_NAME_UNGLUED = _NAME.replace(f"[{_UP}]", f"[{_UP}](?<![\\w'’][{_UP}])", 1)
+_FULL_NAME = re.compile(rf"({_NAME_UNGLUED})(?![\w])")
 _FILM_NOUN = (
     r"(?:film|movie|picture|feature|documentary|drama|comedy|thriller|romance|fable|"
     r"project|outing|adaptation)"
 )
 
-_DIRECTED_BY = re.compile(rf"\b(?:directed|helmed)\s+by\s+({_NAME})")
+# Every pattern opens with a keyword or a punctuation mark, never with a name: a name-led regex
+# tries every capital letter in the text, a keyword-led one skips along fast. Names before the
+# keyword are then matched in a short window that ends where the keyword starts.
+_DIRECTED_BY = re.compile(rf"(?:directed|helmed) by\s+({_NAME})")
 _DIRECTOR_TITLE = re.compile(
-    rf"\b(?:director|filmmaker|film-maker|auteur|writer-director)\s+({_NAME})"
+    word_alternation(["director", "filmmaker", "film-maker", "auteur", "writer-director"])
+    + rf"\s+({_NAME})"
 )
-_POSSESSIVE = re.compile(
-    rf"(?<![\w])({_NAME}|{_NAME_PART})['’]s\s+(?:[\w-]+\s+){{0,4}}?(?:new\s+)?{_FILM_NOUN}s?\b"
-)
-_CAST_PLAYS = re.compile(rf"(?<![\w])({_NAME})\s+(?:plays|played|stars\s+as|starred\s+as)\b")
+_POSSESSIVE_TAIL = re.compile(rf"['’]s\s+(?:[\w-]+\s+){{0,4}}?{_FILM_NOUN}s?\b")
+# Matches from the verb; the whitespace before it is checked behind the first letter.
+_PLAYS = re.compile(r"(?:p(?<=\sp)(?:lays|layed)|s(?<=\ss)(?:tars\s+as|tarred\s+as))\b")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’])({_NAME}|{_NAME_PART})$")
+_FULL_NAME_BEFORE = re.compile(rf"(?<![\w'’])({_NAME})$")
+_PAREN_NAME = re.compile(rf"\(({_NAME}|{_NAME_PART})\)")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]+\s+$")
+WINDOW = 48
 _CAST_LIST = re.compile(
-    rf"\b(?:starring|stars|starred|co-stars|co-starring|featuring|with\s+performances\s+by)\s+"
+    word_alternation(
+        [
+            "starring",
+            "stars",
+            "starred",
+            "co-stars",
+            "co-starring",
+            "featuring",
+            r"with\s+performances\s+by",
+        ]
+    )
+    + r"\s+"
     rf"((?:{_NAME}(?:\s+as\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?"
     rf"(?:,\s*|,?\s+and\s+)?){{1,8}})"
 )
-_CHARACTER_ACTOR = re.compile(rf"\b[A-Z][a-z]+\s+\(({_NAME}|{_NAME_PART})\)")
-_ITALIC_TITLE = re.compile(r"(?<![\w])_([A-Z0-9][^_\n]{0,80}?)_(?![\w])")
-_SINGLE_QUOTED_TITLE = re.compile(r"(?<![\w])['‘]([A-Z][^'’\n]{0,60}?)[,.]?['’](?![\w])")
+_ITALIC_TITLE = re.compile(r"_(?<!\w_)([A-Z0-9][^_\n]{0,80}?)_(?![\w])")
+_SINGLE_QUOTED_TITLE = re.compile(r"['‘](?<!\w['‘])([A-Z][^'’\n]{0,60}?)[,.]?['’](?![\w])")
 _LEAD_YEAR = re.compile(r"\bis an?\s+(?:\w+\s+){0,3}?(\d{4})\b")
 _TITLE_YEAR = re.compile(r"\((\d{4})\)")
 # Sentence openers that a name pattern can swallow ("As Phoenix's ..."): dropped from the front.
@@ -77,45 +102,67 @@ def _full_names(text: str) -> dict[str, str]:
     return out
 
 
-def _resolve(name: str, full: dict[str, str]) -> str | None:
-    cleaned = _clean(name)
-    if cleaned is None:
-        return None
-    if " " not in cleaned:
-        return full.get(cleaned)
-    return cleaned
+class _Names:
+    """Resolves bare surnames to the fullest name in the text, scanning for full names lazily."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._full: dict[str, str] | None = None
+
+    def resolve(self, name: str) -> str | None:
+        cleaned = _clean(name)
+        if cleaned is None or " " in cleaned:
+            return cleaned
+        if self._full is None:
+            self._full = _full_names(self._text)
+        return self._full.get(cleaned)
 
 
-def _guess_director(text: str, full: dict[str, str]) -> str | None:
+def _before(pattern: re.Pattern[str], text: str, pos: int) -> str | None:
+    m = pattern.search(text, max(0, pos - WINDOW), pos)
+    return m.group(1) if m else None
+
+
+def _guess_director(text: str, names: _Names) -> str | None:
     votes: Counter[str] = Counter()
-    for pattern, weight in ((_DIRECTED_BY, 3), (_DIRECTOR_TITLE, 2), (_POSSESSIVE, 1)):
-        for m in pattern.finditer(text):
-            name = _resolve(m.group(1), full)
-            if name is not None:
-                votes[name] += weight
+
+    def vote(raw: str | None, weight: int) -> None:
+        name = names.resolve(raw) if raw else None
+        if name is not None:
+            votes[name] += weight
+
+    for m in _DIRECTED_BY.finditer(text):
+        vote(m.group(1), 3)
+    for m in _DIRECTOR_TITLE.finditer(text):
+        vote(m.group(1), 2)
+    for m in _POSSESSIVE_TAIL.finditer(text):
+        vote(_before(_NAME_BEFORE, text, m.start()), 1)
     if not votes:
         return None
     return votes.most_common(1)[0][0]
 
 
-def _guess_cast(text: str, full: dict[str, str], director: str | None) -> tuple[str, ...]:
+def _guess_cast(text: str, names: _Names, director: str | None) -> tuple[str, ...]:
     found: dict[str, int] = {}
 
-    def note(raw: str, pos: int) -> None:
-        name = _resolve(raw, full)
+    def note(raw: str | None, pos: int) -> None:
+        name = names.resolve(raw) if raw else None
         if name is not None and name != director and name not in found:
             found[name] = pos
 
-    for m in _CAST_PLAYS.finditer(text):
-        note(m.group(1), m.start())
+    for m in _PLAYS.finditer(text):
+        at = m.start() - 1  # the whitespace before the verb
+        note(_before(_FULL_NAME_BEFORE, text, at), at)
     for m in _CAST_LIST.finditer(text):
         for n in _FULL_NAME.finditer(m.group(1)):
             # Skip the character names in "Adam West as Batman".
             before = m.group(1)[: n.start()].rstrip()
             if not before.endswith(" as"):
                 note(n.group(1), m.start(1) + n.start())
-    for m in _CHARACTER_ACTOR.finditer(text):
-        note(m.group(1), m.start())
+    for m in _PAREN_NAME.finditer(text):
+        # "Theodore (Phoenix)": an actor in brackets after a character's name.
+        if _CAPITALISED_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            note(m.group(1), m.start())
     return tuple(sorted(found, key=found.__getitem__)[:MAX_CAST])
 
 
@@ -150,7 +197,8 @@ def guess_film(text: str, sentences: list[Sentence], ctx: Context) -> FilmGuess:
     "Character (Actor)"."""
     title = ctx.film or _guess_title(text)
     year = ctx.year if ctx.year is not None else _guess_year(text)
-    full = _full_names(text)
-    director = _guess_director(text, full)
-    cast = _guess_cast(text, full, director)
+    head = text[:HEAD_CHARS]
+    names = _Names(head)
+    director = _guess_director(head, names)
+    cast = _guess_cast(head, names, director)
     return FilmGuess(title=title, year=year, director=director, cast=cast)

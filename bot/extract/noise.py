@@ -23,7 +23,8 @@ LONG_LINE = 300
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 _MD_RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
 _TABLE = re.compile(r"^\s*(\||\+[-=+]{2,})")
-_WIKI_DEBRIS = re.compile(r"^[\s\[\]{}|=<>]*$|^\s*(\||\{\{|\}\}|\]\])|\}\}\s*$")
+# Matched at the line's start; a line ending in "}}" is debris too (checked with endswith).
+_WIKI_DEBRIS = re.compile(r"[\s\[\]{}|=<>]*$|\s*(\||\{\{|\}\}|\]\])")
 _BOILERPLATE = re.compile(
     r"^\W*(advertisement|advertising|sponsored( content)?|story continues below|"
     r"continue reading|read more|read next|related( articles?| stories| coverage)?|"
@@ -93,7 +94,12 @@ def noise_reason(line: str) -> str | None:
         return "blank"
     if _MD_HEADING.match(stripped):
         return "heading"
-    if _MD_RULE.match(stripped) or _TABLE.match(stripped) or _WIKI_DEBRIS.search(stripped):
+    if (
+        _MD_RULE.match(stripped)
+        or _TABLE.match(stripped)
+        or _WIKI_DEBRIS.match(stripped)
+        or stripped.endswith("}}")
+    ):
         return "markup"
     if _BOILERPLATE.match(stripped) and len(stripped) < 80:
         return "boilerplate"

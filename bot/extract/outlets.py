@@ -9,6 +9,7 @@ punctuation and known aliases ignored).
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 # canonical name -> aliases (the canonical name itself is implied)
 OUTLETS: dict[str, tuple[str, ...]] = {
@@ -25,8 +26,13 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "Box Office Mojo": (),
     # US newspapers
     "The New York Times": ("New York Times", "NYT", "NY Times", "The NY Times", "nytimes.com"),
-    "Los Angeles Times": ("LA Times", "L.A. Times", "The LA Times", "The Los Angeles Times",
-                          "latimes.com"),
+    "Los Angeles Times": (
+        "LA Times",
+        "L.A. Times",
+        "The LA Times",
+        "The Los Angeles Times",
+        "latimes.com",
+    ),
     "The Washington Post": ("Washington Post", "WaPo"),
     "The Wall Street Journal": ("Wall Street Journal", "WSJ"),
     "USA Today": ("USA TODAY",),
@@ -394,15 +400,118 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 # Names that are also ordinary words or common title words: trusted only in italics, as a
 # possessive, or after "of"/"for"/"in"/"from"/"to" (see bot.extract.quotes).
 AMBIGUOUS_OUTLETS = frozenset(
-    ["Time", "Empire", "People", "Slate", "Salon", "Vulture", "Variety", "Screen", "Deadline", "Paste", "Spin", "Wired", "Reason", "Out", "Jet", "Essence", "Q", "Uncut", "Mojo", "Punch", "Metro", "Standard", "Independent", "Guardian", "Observer", "Telegraph", "Mirror", "Express", "Herald", "Sun", "Age", "Stuff", "Images", "Hindu", "Scroll", "Quint", "Mint", "Outlook", "Week", "Today", "TODAY", "Tempo", "Premiere", "Première", "Medium", "Decider", "Ringer", "Playlist", "Atlantic", "Nation", "Verge", "NOW", "Inquirer", "DNA", "Vogue", "Esquire", "Forbes", "Fortune", "Polygon", "Collider", "Motherboard", "Starburst", "Critic", "Listener", "Tablet", "Spectator", "Slant", "Sputnik", "Zeit", "Spiegel", "Hindu", "Images", "News", "MC", "RT", "AP", "FT", "Standard", "Abu", "Dhabi", "Movie", "Guide"]
-) | {"The Sun", "The Week", "The Age", "The Nation", "The Critic", "The News", "Movie Guide",
-     "The Observer", "The Express", "The Mirror", "The Herald", "New York", "The Times", "TIME",
-     "The Playlist", "The Ringer", "Daily News", "The Advocate", "The Listener", "The Tablet"}
+    [
+        "Time",
+        "Empire",
+        "People",
+        "Slate",
+        "Salon",
+        "Vulture",
+        "Variety",
+        "Screen",
+        "Deadline",
+        "Paste",
+        "Spin",
+        "Wired",
+        "Reason",
+        "Out",
+        "Jet",
+        "Essence",
+        "Q",
+        "Uncut",
+        "Mojo",
+        "Punch",
+        "Metro",
+        "Standard",
+        "Independent",
+        "Guardian",
+        "Observer",
+        "Telegraph",
+        "Mirror",
+        "Express",
+        "Herald",
+        "Sun",
+        "Age",
+        "Stuff",
+        "Images",
+        "Hindu",
+        "Scroll",
+        "Quint",
+        "Mint",
+        "Outlook",
+        "Week",
+        "Today",
+        "TODAY",
+        "Tempo",
+        "Premiere",
+        "Première",
+        "Medium",
+        "Decider",
+        "Ringer",
+        "Playlist",
+        "Atlantic",
+        "Nation",
+        "Verge",
+        "NOW",
+        "Inquirer",
+        "DNA",
+        "Vogue",
+        "Esquire",
+        "Forbes",
+        "Fortune",
+        "Polygon",
+        "Collider",
+        "Motherboard",
+        "Starburst",
+        "Critic",
+        "Listener",
+        "Tablet",
+        "Spectator",
+        "Slant",
+        "Sputnik",
+        "Zeit",
+        "Spiegel",
+        "Hindu",
+        "Images",
+        "News",
+        "MC",
+        "RT",
+        "AP",
+        "FT",
+        "Standard",
+        "Abu",
+        "Dhabi",
+        "Movie",
+        "Guide",
+    ]
+) | {
+    "The Sun",
+    "The Week",
+    "The Age",
+    "The Nation",
+    "The Critic",
+    "The News",
+    "Movie Guide",
+    "The Observer",
+    "The Express",
+    "The Mirror",
+    "The Herald",
+    "New York",
+    "The Times",
+    "TIME",
+    "The Playlist",
+    "The Ringer",
+    "Daily News",
+    "The Advocate",
+    "The Listener",
+    "The Tablet",
+}
 
 _PUNCT = re.compile(r"[^\w\s&]")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def _key(name: str) -> str:
     """A comparison key: lower case, no punctuation, no leading "the", single spaces."""
     s = _PUNCT.sub(" ", name.replace("’", "'").replace("'s ", "s ").lower())
@@ -412,7 +521,9 @@ def _key(name: str) -> str:
     return s
 
 
-def _build() -> dict[str, str]:
+@cache
+def _by_key() -> dict[str, str]:
+    """Comparison key -> canonical name, for every name and alias (built on first use)."""
     table: dict[str, str] = {}
     for canonical, aliases in OUTLETS.items():
         for name in (canonical, *aliases):
@@ -420,27 +531,26 @@ def _build() -> dict[str, str]:
     return table
 
 
-_BY_KEY = _build()  # a few hundred dict entries: cheap enough to build at import
-
-# Every spelling, longest first, for scanning text.
-ALL_NAMES: tuple[str, ...] = tuple(
-    sorted({n for c, a in OUTLETS.items() for n in (c, *a)}, key=len, reverse=True)
-)
+@cache
+def first_words() -> frozenset[str]:
+    """First words of every outlet key: a cheap filter before trying a name in the table."""
+    return frozenset(k.split()[0] for k in _by_key() if k)
 
 
+@lru_cache(maxsize=8192)
 def canonical_outlet(name: str) -> str | None:
     """The canonical spelling of a known outlet (any alias), or None when it is not listed."""
-    return _BY_KEY.get(_key(name))
+    return _by_key().get(_key(name))
 
 
 def is_known_outlet(name: str) -> bool:
     """True when `name` is a listed outlet or one of its aliases."""
-    return _key(name) in _BY_KEY
+    return _key(name) in _by_key()
 
 
 def normalise_outlet(name: str) -> str:
     """A key for comparing outlets: known aliases collapse to one name; case, a leading "The"
     and punctuation are ignored, so "LA Times" and "the Los Angeles Times" compare equal."""
     key = _key(name)
-    canonical = _BY_KEY.get(key)
+    canonical = _by_key().get(key)
     return _key(canonical) if canonical else key

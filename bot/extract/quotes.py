@@ -15,10 +15,13 @@ sentence. Each quote is then classified from its sentence:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.extract.outlets import AMBIGUOUS_OUTLETS, canonical_outlet
+from bot.extract.outlets import AMBIGUOUS_OUTLETS, canonical_outlet, first_words
+from bot.extract.patterns import lower_keep_offsets
 from bot.extract.sentences import quote_pairs
 from bot.extract.types import Context, Quote, QuoteKind, Sentence
 
@@ -46,10 +49,31 @@ _SAY_VERBS = (
     r"summarizing|summarising|finding|feeling|concluding|adding|terming|termed|terms|"
     r"branded|brands|questioned|questions|singling|awarding|awarded|awards|found)"
 )
-_SAY_RE = re.compile(rf"\b{_SAY_VERBS}\b", re.IGNORECASE)
-_ADVERBS = r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|" \
+_ADVERBS = (
+    r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|"
     r"particularly|especially|specifically|strongly|highly|generally|was|were|had|has|have)"
-_SUBJECT_VERB = re.compile(rf"^[\s,]*(?:{_ADVERBS}\s+){{0,3}}{_SAY_VERBS}\b", re.IGNORECASE)
+)
+
+_SAY_SET = frozenset(re.findall(r"[a-z]+", _SAY_VERBS))
+_ADVERB_SET = frozenset(re.findall(r"[a-z]+", _ADVERBS))
+_LEAD_WORDS = re.compile(
+    r"[\s,]*([A-Za-z]+)(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?(?:\s+([A-Za-z]+))?"
+)
+
+
+def _verb_follows(text: str, skip_any: int = 0) -> bool:
+    """True when `text` opens with a verb of saying, after adverbs (or `skip_any` words)."""
+    m = _LEAD_WORDS.match(text)
+    if not m:
+        return False
+    for i, w in enumerate(g for g in m.groups() if g):
+        low = w.lower()
+        if low in _SAY_SET:
+            return True
+        if low not in _ADVERB_SET and i >= skip_any:
+            return False
+    return False
+
 
 _CREW_ROLES = re.compile(
     r"\b(?:director|directors|filmmaker|filmmakers|film-maker|producer|producers|co-producer|"
@@ -71,19 +95,9 @@ _CRITIC_ROLES = re.compile(
     r"novelist|editor-in-chief|commentator|writer for|writing for|wrote for|writes for)\b",
     re.IGNORECASE,
 )
-_GENERIC_CRITICS = re.compile(
-    r"\b(?:critics|reviewers|several critics|many critics|some critics|commentators|"
-    r"the critics|film critics|one critic|another critic|one reviewer|the reviewer|"
-    r"the critic|a critic|a reviewer|reviews|review)\b",
-    re.IGNORECASE,
-)
-_CARRY = re.compile(
-    r"(?:^|(?<=[\s,;(]))(?:he|she|they|it|the critic|the reviewer|the review|the magazine|"
-    r"the newspaper|the paper|the publication|the website|the site|the outlet|his review|"
-    r"her review|their review|the writer|the columnist|the journal|the daily)\b"
-    rf"(?=[\s,]+(?:{_ADVERBS}\s+){{0,3}}{_SAY_VERBS}\b)",
-    re.IGNORECASE,
-)
+# The same, for lower-cased text: a case-insensitive scan costs several times as much.
+_CREW_ROLES_LOW = re.compile(_CREW_ROLES.pattern)
+_CRITIC_ROLES_LOW = re.compile(_CRITIC_ROLES.pattern)
 _CONSENSUS = re.compile(
     r"\b(?:critic(?:al|s|s')?\s+consensus|(?:site|website)(?:'s|’s)\s+consensus|"
     r"consensus\s+(?:reads|states|says|summarizes|summarises))",
@@ -92,17 +106,6 @@ _CONSENSUS = re.compile(
 _AGGREGATOR_OTHER = frozenset({"CinemaScore", "PostTrak", "Box Office Mojo", "IMDb"})
 
 # A quote that names something rather than evaluating it.
-_TITLE_BEFORE = re.compile(
-    r"(?:\b(?:titled|entitled|named|renamed|retitled|known as|song|songs|single|singles|"
-    r"track|tracks|episode|episodes|chapter|chapters|album|poem|segment|tagline|tag line|"
-    r"slogan|word|words|term|terms|phrase|catchphrase|nickname|nicknamed|codenamed|"
-    r"code-named|the title|title|theme|number|hit|ballad|anthem|soundtrack|lyrics|"
-    r"program|programme|series|show|sequence|scene|act|play|article|essay|column|list|"
-    r"feature|campaign|brand|label|category|award|prize|honou?r|section|festival|"
-    r"rating|ratings|certificate|grade|grades|rated|an?|the|his|her|its|their|for|in|"
-    r"and|or|with|of|as|from)\s*[,:]?\s*)$",
-    re.IGNORECASE,
-)
 _STRONG_TITLE_BEFORE = re.compile(
     r"\b(?:titled|entitled|named|renamed|retitled|known as|song|songs|single|track|"
     r"episode|episodes|chapter|album|poem|tagline|tag line|slogan|the word|the words|"
@@ -112,7 +115,7 @@ _STRONG_TITLE_BEFORE = re.compile(
     r"(?:his|her|their|the|its) (?:\d{4} )?(?:article|essay|column|book|list|"
     r"series|segment|feature|piece)|(?:the|its|a|an) (?:\w+ )?(?:song|single|number|"
     r"track|ballad|anthem|theme|hit|cover|episode|award|category|section|programme|"
-    r"program|show|sequel|film|movie|documentary|play|novel|story|short))\s*[,:]?\s*$",
+    r"program|show))\s*[,:]?\s*$",
     re.IGNORECASE,
 )
 _WORD_AFTER = re.compile(
@@ -137,33 +140,195 @@ _DIALOGUE_BEFORE = re.compile(
     r"(?:line|quote|words))\s*[,:]?\s*)$",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|We|we're|our|Our|my|My|me)\b")
-
 # --- mentions: outlets and people ------------------------------------------------------------
 
-_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
-_NAME_TOKEN = r"(?:[A-Z](?:[^\W_]|['’.\-](?=[^\W_]))*\.?)"
+# The look-behind sits after the "_" so the regex engine can jump from one "_" to the next.
+_ITALIC = re.compile(r"_(?<![\w_]_)(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+# A capitalised word; inner marks ("O'Brien", "Meyers-Shyer", "J.R.R.") sit between letters.
+_NAME_TOKEN = r"(?:[A-Z][^\W_]*(?:['’.\-][^\W_]+)*\.?)"
 _CAP_RUN = re.compile(
     rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|di|du|van|von|der|den|le|la|ul|bin|al|el|"
     rf"of|the|and|&|for)\s+)*{_NAME_TOKEN})*"
 )
 _NOT_NAME_START = frozenset(
-    ["The", "A", "An", "In", "On", "At", "As", "After", "Before", "During", "When", "While", "However", "Although", "Though", "But", "And", "For", "With", "By", "From", "Despite", "Following", "Upon", "According", "Its", "It", "It's", "He", "She", "They", "His", "Her", "Their", "This", "That", "These", "Those", "There", "Critics", "Critic", "Reviewer", "Reviewers", "Film", "Director", "Writer", "Writing", "Reviewing", "Review", "Audiences", "Many", "Some", "Several", "Both", "One", "Overall", "Meanwhile", "Later", "Earlier", "Then", "Also", "Additionally", "Furthermore", "Moreover", "Yet", "So", "What", "How", "Why", "Who", "If", "Since", "Until", "Unlike", "Like", "Based", "Most", "Other", "Others", "Another", "Each", "Every", "No", "Not", "Even", "Only", "Describing", "Calling", "Praising", "Observing", "Noting", "Comparing", "Reminiscing", "Revisiting", "Rating", "Giving", "Speaking", "Summing", "Despite", "Among", "Between", "Upon", "Via", "Over", "Under", "Into", "Several", "Positive", "Negative", "Mixed", "Contemporary", "Retrospective", "Modern", "Early", "American", "British", "Indian"]
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "As",
+        "After",
+        "Before",
+        "During",
+        "When",
+        "While",
+        "However",
+        "Although",
+        "Though",
+        "But",
+        "And",
+        "For",
+        "With",
+        "By",
+        "From",
+        "Despite",
+        "Following",
+        "Upon",
+        "According",
+        "Its",
+        "It",
+        "It's",
+        "He",
+        "She",
+        "They",
+        "His",
+        "Her",
+        "Their",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Critics",
+        "Critic",
+        "Reviewer",
+        "Reviewers",
+        "Film",
+        "Director",
+        "Writer",
+        "Writing",
+        "Reviewing",
+        "Review",
+        "Audiences",
+        "Many",
+        "Some",
+        "Several",
+        "Both",
+        "One",
+        "Overall",
+        "Meanwhile",
+        "Later",
+        "Earlier",
+        "Then",
+        "Also",
+        "Additionally",
+        "Furthermore",
+        "Moreover",
+        "Yet",
+        "So",
+        "What",
+        "How",
+        "Why",
+        "Who",
+        "If",
+        "Since",
+        "Until",
+        "Unlike",
+        "Like",
+        "Based",
+        "Most",
+        "Other",
+        "Others",
+        "Another",
+        "Each",
+        "Every",
+        "No",
+        "Not",
+        "Even",
+        "Only",
+        "Describing",
+        "Calling",
+        "Praising",
+        "Observing",
+        "Noting",
+        "Comparing",
+        "Reminiscing",
+        "Revisiting",
+        "Rating",
+        "Giving",
+        "Speaking",
+        "Summing",
+        "Despite",
+        "Among",
+        "Between",
+        "Upon",
+        "Via",
+        "Over",
+        "Under",
+        "Into",
+        "Several",
+        "Positive",
+        "Negative",
+        "Mixed",
+        "Contemporary",
+        "Retrospective",
+        "Modern",
+        "Early",
+        "American",
+        "British",
+        "Indian",
+    ]
 )
 _MONTHS = frozenset(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-)
-_NOT_OUTLET_ORGS = frozenset(
-    ["warner", "bros", "disney", "paramount", "universal", "sony", "netflix", "amazon", "lionsgate", "fox", "mgm", "columbia", "dc", "marvel", "pixar", "dreamworks", "miramax", "a24", "hbo", "focus", "features", "new", "line", "cinema", "studios", "library", "of", "congress", "academy"]
-)
-_OUTLETISH_TAIL = re.compile(
-    r"(?:Magazine|Times|News|Post|Journal|Review|Tribune|Herald|Weekly|Daily|Chronicle|"
-    r"Gazette|\.com|\.net|\.org|\.in|Express|Mirror|Reporter|Online|Digest|Monthly|Guide|"
-    r"Standard|Observer|Telegraph|Independent|Today|Mail|Star|Sun|Fest|Place|Radio|TV)$"
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
 )
 
 
-@dataclass(frozen=True, slots=True)
+_WORD_LOW = re.compile(r"[a-z][a-z-]*")  # words, in lower-cased text
+_FILM_BEFORE = re.compile(r"\b(?:film|movie)\s*$")
+_NONSPACE = re.compile(r"\S+")
+_PUNCT_KEY = re.compile(r"[^\w\s&]")
+# Cheap word filters that let most sentences skip the slower case-insensitive scans.
+_PRONOUNS = frozenset({"he", "she", "they", "it"})
+_DETERMINERS = frozenset({"the", "his", "her", "their"})
+_CARRY_NOUNS = frozenset(
+    [
+        "critic",
+        "reviewer",
+        "review",
+        "magazine",
+        "newspaper",
+        "paper",
+        "publication",
+        "website",
+        "site",
+        "outlet",
+        "writer",
+        "columnist",
+        "journal",
+        "daily",
+    ]
+)
+_CREW_SAID = re.compile(r"\s*(?:\w+\s+){0,2}(?:said|says|stated)\b")
+_GENERIC_WORDS = frozenset(
+    {"critics", "reviewers", "commentators", "critic", "reviewer", "reviews", "review"}
+)
+_ROLE_WORDS = frozenset(
+    w.lower()
+    for w in re.findall(r"[A-Za-z][A-Za-z-]*", _CREW_ROLES.pattern)
+    if len(w) > 2
+    and w.lower()
+    not in {"and", "the", "book", "comic", "novel", "story", "writer", "member", "author"}
+)
+_ANCHOR_WORDS = _PRONOUNS | _CARRY_NOUNS | _GENERIC_WORDS | _ROLE_WORDS
+
+
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs several times more
 class _Anchor:
     """A place in a sentence that says who is speaking."""
 
@@ -189,20 +354,25 @@ def _norm_space(s: str) -> str:
 
 
 def _outlet_of(name: str, *, in_italics: bool, context_ok: bool) -> str | None:
-    """Canonical outlet for `name`, honouring the ambiguity list (see outlets.AMBIGUOUS)."""
+    """`name` as written when it is a known outlet, honouring the ambiguity list (see
+    outlets.AMBIGUOUS). The text's own spelling is kept ("LA Times"); comparisons go through
+    `normalise_outlet`, which folds aliases."""
     name = name.strip(" ,.;:")
     if name.startswith("The ") and canonical_outlet(name) is None:
         name = name[4:]
     canon = canonical_outlet(name)
     if canon is None:
         return None
-    if not in_italics and not context_ok and (
-        name in AMBIGUOUS_OUTLETS or canon in AMBIGUOUS_OUTLETS
+    if (
+        not in_italics
+        and not context_ok
+        and (name in AMBIGUOUS_OUTLETS or canon in AMBIGUOUS_OUTLETS)
     ):
         return None
-    return canon
+    return name
 
 
+@lru_cache(maxsize=16384)
 def _looks_person(run: str) -> bool:
     tokens = run.split()
     if len(tokens) < 2 or len(tokens) > 5:
@@ -214,6 +384,11 @@ def _looks_person(run: str) -> bool:
     full = [t for t in tokens if len(t.rstrip(".")) > 1 and not t.endswith(".")]
     if not full:
         return False
+    if any(
+        t.endswith(".") and any(c.islower() for c in t) and t not in {"Jr.", "Sr.", "St."}
+        for t in tokens[:-1]
+    ):
+        return False  # "United States. In": the run crossed a sentence end
     if any(t.rstrip(".").isupper() and len(t.rstrip(".")) > 3 for t in tokens):
         return False
     return canonical_outlet(run) is None
@@ -227,59 +402,130 @@ _CREDITS = re.compile(
     r"|\b(?:stars|starring|starred|co-stars|features|featuring)\s+"
     r"((?:[A-Z][\w.'’\-]*\s?)+(?:(?:,\s*|,?\s+and\s+)(?:[A-Z][\w.'’\-]*\s?)+)*)"
 )
-_ROLE_NAME = re.compile(
-    rf"{_CREW_ROLES.pattern}(?:\s+and\s+[\w\- ]{{1,30}}?)?,?\s+"
-    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})",
-    re.IGNORECASE,
+_TITLE_YEAR = re.compile(r"_([^_\n]++)_\s*\((?:\d{4}|film)")
+_WHO = re.compile(r"^,\s*who\s+")
+_APPOSITIVE = re.compile(r"\s*,[^,\"“]{0,60},")
+_BY_BEFORE = re.compile(
+    r"\b(?:by|according to|in the words of|per)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
 )
-_CRITIC_NAME = re.compile(
-    rf"{_CRITIC_ROLES.pattern}\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})",
-    re.IGNORECASE,
+_SAID_BEFORE = re.compile(r"[\"”]\s*,?\s*([A-Za-z]+)\s+(?:\w+\s+){0,3}$")
+_AFTER_QUOTE = re.compile(r"[\s,]*(?:[-–—]\s*|according to\b)", re.IGNORECASE)
+_SOURCE_AFTER = re.compile(
+    r"\s+(?:of|from|at)\s+(?:the\s+)?((?:The\s+)?[A-Z][\w.&'’\-]*(?:\s+[A-Z][\w.&'’\-]*){0,3})"
 )
-_ALL_NAMES = re.compile(rf"{_NAME_TOKEN}(?:\s+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?"
-                        rf"{_NAME_TOKEN}){{1,4}}")
+_FILLER_VERB = re.compile(
+    r"[\s,]*(?:went so far as to|was quick to|would later|would go on to|went on to|"
+    r"did not hesitate to|took issue with|gave (?:it|the film))\b",
+)
+# Last words that make a "name" an organisation: a publication, or a body that is not one.
+_ORG_WORDS = frozenset(
+    [
+        "Magazine",
+        "Channel",
+        "Network",
+        "News",
+        "Times",
+        "Review",
+        "Journal",
+        "Media",
+        "Online",
+        "Daily",
+        "Weekly",
+        "Post",
+        "Tribune",
+        "Herald",
+        "Chronicle",
+        "Gazette",
+        "Radio",
+        "TV",
+        "Television",
+    ]
+)
+_BODY_WORDS = frozenset(
+    [
+        "Foundation",
+        "Institute",
+        "Association",
+        "Society",
+        "Council",
+        "Club",
+        "Company",
+        "Studios",
+        "Pictures",
+        "Films",
+        "Entertainment",
+        "Corporation",
+        "Group",
+        "Board",
+        "Commission",
+        "Committee",
+        "League",
+        "Union",
+        "Party",
+    ]
+)
+_DASH_BEFORE = re.compile(r"[\"”]\s*[-–—]\s*$")
+_SPACE_COMMA = re.compile(r"[\s,]*")
 
 
+def _role_before(before: str) -> str | None:
+    """The crew role word among the last two words before a name ("director Paul Dano")."""
+    for w in reversed(before.rsplit(None, 2)[-2:]):
+        low = w.strip(",").lower()
+        if low in _ROLE_WORDS:
+            return low
+    return None
+
+
+_ALL_NAMES = re.compile(
+    rf"{_NAME_TOKEN}(?:\s+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?"
+    rf"{_NAME_TOKEN}){{1,4}}"
+)
+
+
+@lru_cache(maxsize=16384)
 def _surname(name: str) -> str:
     parts = [p for p in name.split() if p not in {"Jr.", "Jr", "Sr.", "III", "II"}]
     return parts[-1] if parts else name
 
 
+_LIST_SEP = re.compile(r",\s*|\s+and\s+")
+
+
 def _build_doc(text: str, ctx: Context) -> _Doc:
     """Collect crew and cast (lead credits, role words), full names and film titles."""
     crew: set[str] = set()
-    for m in _CREDITS.finditer(text):
+    for m in _CREDITS.finditer(text, 0, 2000):  # the lead paragraph holds the credits
         names = m.group(1) or m.group(2) or ""
-        for part in re.split(r",\s*|\s+and\s+", names):
+        for part in _LIST_SEP.split(names):
             part = part.strip()
             if part and part.split()[0] not in _NOT_NAME_START:
                 crew.add(part)
                 crew.add(_surname(part))
-    critics: set[str] = set()
-    for m in _CRITIC_NAME.finditer(text):
-        critics.add(m.group(1).strip())
-    for m in _ROLE_NAME.finditer(text):
-        name = m.group(1).strip()
-        role = text[m.start() : m.start(1)].lower()
-        if "critic" in role or "review" in role or name in critics:
-            continue
-        if role.split()[0] in {"head", "chief", "star", "stars", "cast", "editor"}:
-            continue  # too often "star critic", "cast doubt", "editor of Variety"
-        if _looks_person(name):
-            crew.add(name)
-            crew.add(_surname(name))
     full_names: dict[str, str] = {}
     for m in _ALL_NAMES.finditer(text):
         name = m.group(0)
-        if _looks_person(name):
-            full_names.setdefault(_surname(name), name)
+        head, _, rest = name.partition(" ")
+        if head.endswith(("'s", "’s")) and rest:
+            name = rest  # "Collider's Matt Goldberg" names Matt Goldberg
+        if not _looks_person(name):
+            continue
+        full_names.setdefault(_surname(name), name)
+        before = text[max(0, m.start() - 40) : m.start()]
+        role = _role_before(before)
+        if role is None or _CRITIC_ROLES.search(before[-25:]):
+            continue
+        if role in {"head", "chief", "cast", "editor"}:
+            continue  # too often "chief critic", "cast doubt", "editor of Variety"
+        crew.add(name)
+        crew.add(_surname(name))
     titles: set[str] = set()
     first = _ITALIC.search(text)
     if first:
         titles.add(_norm_space(first.group(1)))
     if ctx.film:
         titles.add(ctx.film)
-    for m in re.finditer(r"_([^_\n]+)_\s*\((?:\d{4}|film)", text):
+    for m in _TITLE_YEAR.finditer(text):
         titles.add(_norm_space(m.group(1)))
     return _Doc(crew=crew, full_names=full_names, critic_outlet={}, film_titles=titles)
 
@@ -296,42 +542,51 @@ def _is_crew(name: str, doc: _Doc) -> bool:
     return name in doc.crew or _surname(name) in doc.crew
 
 
-_PREP_BEFORE = re.compile(r"(?:\bof|\bfor|\bin|\bfrom|\bto|\bat|\bby|\bwith)\s+(?:the\s+)?$",
-                          re.IGNORECASE)
-_OUTLET_AFTER_OK = re.compile(r"^(?:'s|’s|\s+(?:magazine|newspaper|critic|reviewer|writer|"
-                              r"columnist|review|website|gave|called|wrote|said|described|"
-                              r"praised|felt|found|thought|stated|noted|opined))\b")
+_PREP_BEFORE = re.compile(
+    r"(?:\bof|\bfor|\bin|\bfrom|\bto|\bat|\bby|\bwith)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_OUTLET_AFTER_OK = re.compile(
+    r"^(?:'s|’s|\s+(?:magazine|newspaper|critic|reviewer|writer|"
+    r"columnist|review|website|gave|called|wrote|said|described|"
+    r"praised|felt|found|thought|stated|noted|opined))\b"
+)
+
+
+_NAME_OF_BEFORE = re.compile(rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$")
+_WRITING_FOR_BEFORE = re.compile(
+    r"(?:writing|writes|wrote|review|reviewing|column|critic)\s+(?:for|in)\s+"
+    r"(?:the\s+)?(?:The\s+)?$|\b(?:his|her|their)\s+(?:\d{4}\s+)?(?:book|"
+    r"review|column)\s*,?\s*$",
+    re.IGNORECASE,
+)
+_OWNS_AFTER = re.compile(
+    rf"(?:'s|’s)\s+(?:(?:film|movie)\s+)?(?:critic\s+|reviewer\s+)?{_NAME_TOKEN}"
+    rf"\s+{_NAME_TOKEN}|\s+(?:critic|reviewer|magazine|newspaper)\b",
+)
+
+
+@lru_cache(maxsize=16384)
+def _may_open_outlet(token: str) -> bool:
+    """False when no listed outlet's name can start with `token` (a cheap filter)."""
+    first = _PUNCT_KEY.sub(" ", token.lower()).split()[:1]
+    return not first or first[0] == "the" or first[0] in first_words()
 
 
 def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
     """Outlets named in sentence `s`: (start, end, canonical or as-written name)."""
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for m in _ITALIC.finditer(s):
+    for m in _ITALIC.finditer(s) if "_" in s else ():
         inner = _norm_space(m.group(1))
         canon = _outlet_of(inner, in_italics=True, context_ok=True)
         before = s[max(0, m.start() - 40) : m.start()]
         after = s[m.end() : m.end() + 40]
         if canon is None and inner not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
-            prev_is_name = re.search(
-                rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$", before
-            )
-            writing_for = re.search(
-                r"(?:writing|writes|wrote|review|reviewing|column|critic)\s+(?:for|in)\s+"
-                r"(?:the\s+)?(?:The\s+)?$|\b(?:his|her|their)\s+(?:\d{4}\s+)?(?:book|"
-                r"review|column)\s*,?\s*$",
-                before,
-                re.IGNORECASE,
-            )
-            owns = re.match(
-                rf"(?:'s|’s)\s+(?:(?:film|movie)\s+)?(?:critic\s+|reviewer\s+)?{_NAME_TOKEN}"
-                rf"\s+{_NAME_TOKEN}|\s+(?:critic|reviewer|magazine|newspaper)\b",
-                after,
-            )
-            subject = re.match(rf"\s+(?:\w+\s+)?{_SAY_VERBS}\b", after) and not re.search(
-                r"\b(?:film|movie)\s*$", before
-            )
+            prev_is_name = _NAME_OF_BEFORE.search(before)
+            writing_for = _WRITING_FOR_BEFORE.search(before)
+            owns = _OWNS_AFTER.match(after)
+            subject = _verb_follows(after, skip_any=1) and not _FILM_BEFORE.search(before)
             if prev_is_name or writing_for or owns or (subject and m.start() <= 4):
                 canon = inner
         if canon is not None:
@@ -345,18 +600,24 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
             continue
         run = m.group(0)
         tokens = run.split()
-        offs = [mm.start() for mm in re.finditer(r"\S+", run)]
+        offs = [mm.start() for mm in _NONSPACE.finditer(run)]
         best: tuple[int, int, str] | None = None
-        # longest sub-run that is a listed outlet
+        # the longest sub-run that is a listed outlet
         for i in range(len(tokens)):
-            for j in range(len(tokens), i, -1):
+            if not _may_open_outlet(tokens[i]):
+                continue
+            for j in range(min(len(tokens), i + 7), i, -1):
                 cand = " ".join(tokens[i:j]).rstrip(".,")
                 if cand.endswith(("'s", "’s")):
                     cand = cand[:-2]
+                if canonical_outlet(cand) is None:
+                    continue
                 a = m.start() + offs[i]
                 b = a + len(cand)
-                ctx_ok = bool(_PREP_BEFORE.search(s[max(0, a - 12) : a])) or bool(
-                    _OUTLET_AFTER_OK.match(s[b : b + 14])
+                ctx_ok = (
+                    bool(_PREP_BEFORE.search(s[max(0, a - 12) : a]))
+                    or bool(_OUTLET_AFTER_OK.match(s[b : b + 14]))
+                    or (s[max(0, a - 2) : a] == ", " and not s[b:].strip(" .)"))
                 )
                 canon = _outlet_of(cand, in_italics=False, context_ok=ctx_ok)
                 if canon:
@@ -370,18 +631,28 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
     return found
 
 
-def _person_mentions(s: str, outlets: list[tuple[int, int, str]], doc: _Doc
-                     ) -> list[tuple[int, int, str]]:
+_CAP_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’\-]+\b")
+
+
+def _person_mentions(
+    s: str, outlets: list[tuple[int, int, str]], doc: _Doc
+) -> list[tuple[int, int, str]]:
     """People named in `s` (multi-word names, or a surname seen in full earlier)."""
     out: list[tuple[int, int, str]] = []
+    italics = [(m.start(), m.end()) for m in _ITALIC.finditer(s)] if "_" in s else []
     for m in _ALL_NAMES.finditer(s):
-        if any(a < m.end() and m.start() < b for a, b, _ in outlets):
+        if any(a < m.end() and m.start() < b for a, b, _ in outlets) or any(
+            a <= m.start() < b for a, b in italics
+        ):
             # trim an outlet glued to the name ("Variety Peter Debruge")
             continue
         name = m.group(0).rstrip(".,")
         tokens = name.split()
         if tokens and tokens[0].endswith(("'s", "’s")):
             tokens = tokens[1:]
+        if tokens and tokens[-1].endswith(("'s", "’s")):
+            tokens[-1] = tokens[-1][:-2]
+            name = name[:-2]
         while tokens and (tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS):
             tokens = tokens[1:]
         if not tokens:
@@ -391,7 +662,7 @@ def _person_mentions(s: str, outlets: list[tuple[int, int, str]], doc: _Doc
         if len(tokens) >= 2 and _looks_person(name2):
             out.append((start, start + len(name2), name2))
     # single surnames known from earlier full mentions ("Kenny praised ...")
-    for m in re.finditer(r"\b[A-Z][\w'’\-]+\b", s):
+    for m in _CAP_WORD.finditer(s):
         w = m.group(0)
         if w in doc.full_names and not any(a <= m.start() < b for a, b, _ in out):
             if any(a <= m.start() < b for a, b, _ in outlets):
@@ -399,6 +670,23 @@ def _person_mentions(s: str, outlets: list[tuple[int, int, str]], doc: _Doc
             out.append((m.start(), m.end(), w))
     out.sort()
     return out
+
+
+# "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O": the gap from P to O.
+_PERSON_OF_OUTLET = re.compile(
+    r"\s*(?:,\s*)?(?:\(|of|from|for|at|in|,?\s*(?:who\s+)?(?:writing|writes|wrote|"
+    r"reviewing|reviewed)\s+(?:for|in)|,\s*(?:a\s+)?(?:film\s+)?(?:critic|"
+    r"reviewer|writer|columnist)\s+(?:for|at|of|with))\s*(?:the\s+)?",
+    re.IGNORECASE,
+)
+# "O's P", "O critic P": the gap from O to P.
+_OUTLETS_PERSON = re.compile(
+    r"(?:'s|’s|\s+(?:film\s+|movie\s+|chief\s+|senior\s+)?(?:critic|reviewer|"
+    r"writer|columnist|contributor)|'s\s+(?:film\s+|movie\s+|chief\s+)?"
+    r"(?:critic|reviewer|writer|columnist)|’s\s+(?:film\s+|movie\s+)?"
+    r"(?:critic|reviewer|writer))\s*,?\s*",
+    re.IGNORECASE,
+)
 
 
 def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
@@ -410,6 +698,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
     def in_quote(pos: int) -> bool:
         return any(a <= pos < b for a, b in qspans)
 
+    low = lower_keep_offsets(s)
     used_people: set[int] = set()
     for oa, ob, outlet in outlets:
         if in_quote(oa):
@@ -422,23 +711,10 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         # "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O"
         for pa, pb, person in people:
             gap = s[pb:oa]
-            if pb <= oa and re.fullmatch(
-                r"\s*(?:,\s*)?(?:\(|of|from|for|at|in|,?\s*(?:who\s+)?(?:writing|writes|wrote|"
-                r"reviewing|reviewed)\s+(?:for|in)|,\s*(?:a\s+)?(?:film\s+)?(?:critic|"
-                r"reviewer|writer|columnist)\s+(?:for|at|of|with))\s*(?:the\s+)?",
-                gap,
-                re.IGNORECASE,
-            ):
+            if pb <= oa and _PERSON_OF_OUTLET.fullmatch(gap):
                 critic, start = person, pa
                 used_people.add(pa)
-            elif pa >= ob and re.fullmatch(
-                r"(?:'s|’s|\s+(?:film\s+|movie\s+|chief\s+|senior\s+)?(?:critic|reviewer|"
-                r"writer|columnist|contributor)|'s\s+(?:film\s+|movie\s+|chief\s+)?"
-                r"(?:critic|reviewer|writer|columnist)|’s\s+(?:film\s+|movie\s+)?"
-                r"(?:critic|reviewer|writer))\s*,?\s*",
-                s[ob:pa],
-                re.IGNORECASE,
-            ):
+            elif pa >= ob and _OUTLETS_PERSON.fullmatch(s[ob:pa]):
                 critic, end = person, pb
                 used_people.add(pa)
         if critic:
@@ -450,40 +726,78 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             continue
         before = s[max(0, pa - 60) : pa]
         after = s[pb : pb + 60]
-        said_after = _SUBJECT_VERB.match(re.sub(r"^,\s*who\s+", " ", after)) or re.match(
-            r"^\s*(?:,[^,\"“]{0,60},\s*)" + _SAY_VERBS, after
+        appos = _APPOSITIVE.match(after)
+        said_after = _verb_follows(_WHO.sub(" ", after)) or (
+            appos is not None and _verb_follows(after[appos.end() :])
         )
-        by_before = re.search(
-            r"\b(?:by|according to|in the words of|per)\s+(?:\w+\s+){0,3}$",
-            before,
-            re.IGNORECASE,
-        ) or re.search(r"[\"”]\s*,?\s*" + _SAY_VERBS + r"\s+(?:\w+\s+){0,3}$", before)
-        role_before = _CRITIC_ROLES.search(before[-30:])
-        crew_before = _CREW_ROLES.search(before[-35:])
+        said = _SAID_BEFORE.search(before) if ('"' in before or "”" in before) else None
+        by_before = (
+            (said is not None and said.group(1).lower() in _SAY_SET)
+            or _BY_BEFORE.search(before) is not None
+            or _DASH_BEFORE.search(before) is not None
+        )
+        role_before = _CRITIC_ROLES_LOW.search(low[max(0, pa - 30) : pa])
+        crew_before = _CREW_ROLES_LOW.search(low[max(0, pa - 35) : pa])
         full = _resolve(person, doc)
+        source = _SOURCE_AFTER.match(after)
+        if source and (_verb_follows(after[source.end() :]) or after[source.end() :][:1] == ","):
+            outlet = source.group(1)
+            if not _is_crew(full, doc) and outlet.split()[0] not in _NOT_NAME_START:
+                doc.critic_outlet.setdefault(full, outlet)
+                anchors.append(_Anchor(pb + source.end(), pa, "critic", full, outlet))
+                continue
+        if not said_after and _FILLER_VERB.match(after):
+            said_after = True
         if not (said_after or by_before or role_before):
+            anchors.append(_Anchor(pb, pa, "mention", full, None))
+            continue
+        if full.split()[-1] in _BODY_WORDS:
+            anchors.append(_Anchor(pb, pa, "crew", full, None))
+            continue
+        if full.split()[-1] in _ORG_WORDS and not role_before:
+            anchors.append(_Anchor(pb, pa, "critic", None, full))
             continue
         if _is_crew(full, doc) or (crew_before and not role_before):
             anchors.append(_Anchor(pb, pa, "crew", full, None))
         else:
             anchors.append(_Anchor(pb, pa, "critic", full, doc.critic_outlet.get(full)))
-    for m in _CONSENSUS.finditer(s):
-        anchors.append(_Anchor(m.end(), m.start(), "critic", None, "Rotten Tomatoes"))
-    for m in _CARRY.finditer(s):
-        if not in_quote(m.start()):
-            anchors.append(_Anchor(m.end(), m.start(), "carry"))
-    for m in _GENERIC_CRITICS.finditer(s):
-        if not in_quote(m.start()) and not any(a.start <= m.start() < a.pos for a in anchors):
-            anchors.append(_Anchor(m.end(), m.start(), "generic"))
-    for m in _CREW_ROLES.finditer(s):
-        if in_quote(m.start()) or any(a.start <= m.start() < a.pos + 3 for a in anchors):
+    if "onsensus" in s:
+        for m in _CONSENSUS.finditer(s):
+            anchors.append(_Anchor(m.end(), m.start(), "critic", None, "Rotten Tomatoes"))
+    # One pass over the words: pronoun subjects, "the critic"/"the review", generic critics
+    # and crew role words, each only where a verb of saying follows (or, for critics, anywhere).
+    prev = ""
+    for m in _WORD_LOW.finditer(low):
+        word = m.group()
+        if word not in _ANCHOR_WORDS:
+            prev = word
             continue
-        tail = s[m.end() : m.end() + 50]
-        if _SUBJECT_VERB.match(tail) or re.match(r"^\s*(?:\w+\s+){0,2}(?:said|says|stated)\b",
-                                                 tail):
-            anchors.append(_Anchor(m.end(), m.start(), "crew"))
+        ws, we = m.span()
+        if in_quote(ws):
+            prev = word
+            continue
+        if (word in _PRONOUNS or (prev in _DETERMINERS and word in _CARRY_NOUNS)) and (
+            _verb_follows(s[we : we + 50])
+        ):
+            start = ws if word in _PRONOUNS else ws - len(prev) - 1
+            anchors.append(_Anchor(we, start, "carry"))
+        elif word in _GENERIC_WORDS and not any(a.start <= ws < a.pos for a in anchors):
+            anchors.append(_Anchor(we, ws, "generic"))
+        elif word in _ROLE_WORDS and not any(a.start <= ws < a.pos + 3 for a in anchors):
+            tail = s[we : we + 50]
+            if _verb_follows(tail) or _CREW_SAID.match(tail):
+                anchors.append(_Anchor(we, ws, "crew"))
+        prev = word
     anchors.sort(key=lambda a: a.pos)
     return _merge(anchors, s)
+
+
+_OUTLET_THEN_CRITIC = re.compile(r"[\s,]*(?:(?:where|in which|whose|with)\s+)?")
+_CRITIC_THEN_OUTLET = re.compile(
+    r"[\s,]*(?:(?:who\s+)?(?:writing|writes|wrote|reviewing|reviewed)\s+"
+    r"(?:it\s+)?(?:for|in)\s+(?:the\s+)?(?:[A-Z][\w]+(?:'s|’s)\s+)?)?",
+    re.IGNORECASE,
+)
 
 
 def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
@@ -498,8 +812,7 @@ def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
                 prev is not None
                 and prev.critic is None
                 and prev.outlet
-                and re.fullmatch(r"[\s,]*(?:(?:where|in which|whose|with)\s+)?",
-                                 s[prev.pos : a.start])
+                and _OUTLET_THEN_CRITIC.fullmatch(s[prev.pos : a.start])
             ):
                 out = [b for b in out if b is not prev]
                 a = _Anchor(a.pos, prev.start, "critic", a.critic, prev.outlet)
@@ -507,12 +820,7 @@ def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
                 nxt is not None
                 and nxt.critic is None
                 and nxt.outlet
-                and re.fullmatch(
-                    r"[\s,]*(?:who\s+)?(?:writing|writes|wrote|reviewing|reviewed)\s+(?:it\s+)?"
-                    r"(?:for|in)\s+(?:the\s+)?(?:[A-Z][\w]+(?:'s|’s)\s+)?",
-                    s[a.pos : nxt.start],
-                    re.IGNORECASE,
-                )
+                and _CRITIC_THEN_OUTLET.fullmatch(s[a.pos : nxt.start])
             ):
                 a = _Anchor(nxt.pos, a.start, "critic", a.critic, nxt.outlet)
         out.append(a)
@@ -522,21 +830,50 @@ def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
 def _pick(anchors: list[_Anchor], qs: int, qe: int, s: str) -> _Anchor | None:
     """The anchor that governs the quote at [qs, qe) of sentence `s`."""
     after = s[qe:]
-    m = re.match(r"^[\s,]*(?:[-–—]\s*|\b(?:" + _SAY_VERBS + r"|according to)\b)", after,
-                 re.IGNORECASE)
-    if m:
-        follow = [a for a in anchors if qe <= a.start <= qe + len(m.group(0)) + 40
-                  and a.kind in {"critic", "crew"}]
+    m = _AFTER_QUOTE.match(after)
+    if m or _verb_follows(after):
+        lead = m.end() if m else len(after) - len(after.lstrip(" ,"))
+        follow = [
+            a for a in anchors if qe <= a.start <= qe + lead + 50 and a.kind in {"critic", "crew"}
+        ]
         if follow:
             return follow[0]
-    before = [a for a in anchors if a.pos <= qs and a.kind != "generic"]
+    before = [a for a in anchors if a.pos <= qs and a.kind not in {"generic", "mention"}]
     if before:
         return before[-1]
-    later = [a for a in anchors if a.start >= qe and a.kind != "generic"]
+    later = [a for a in anchors if a.start >= qe and a.kind not in {"generic", "mention"}]
     if later:
         return later[0]
     generic = [a for a in anchors if a.kind == "generic" and a.pos <= qs]
     return generic[-1] if generic else None
+
+
+# The last word of every _DIALOGUE_BEFORE alternative but "met with a ..." (checked apart).
+_DIALOGUE_LAST = frozenset(
+    """exclaim exclaims exclaimed shout shouts shouted yell yells yelled scream screams screamed
+    whisper whispers whispered him her them replies replied responds answers answered retorts
+    retorted asks line lines catchphrase phrase dialogue says mutters muttered cries cried quote
+    words""".split()  # noqa: SIM905 (word lists read better as text)
+)
+# The last word of every _STRONG_TITLE_BEFORE alternative.
+_TITLE_LAST = frozenset(
+    """titled entitled named renamed retitled as song songs single track episode episodes
+    chapter album poem tagline line slogan word words term phrase catchphrase nickname nicknamed
+    codenamed title of rated rating certificate classification a an article essay column book
+    list series segment feature piece number ballad anthem theme hit cover award category
+    section programme program show""".split()  # noqa: SIM905 (word lists read better as text)
+)
+
+
+def _last_word(text: str) -> str:
+    """The lower-cased last word of `text`, after trailing spaces and one comma or colon."""
+    t = text.rstrip()
+    if t and t[-1] in ",:":
+        t = t[:-1].rstrip()
+    i = len(t)
+    while i and (t[i - 1].isalnum() or t[i - 1] == "_"):
+        i -= 1
+    return t[i:].lower()
 
 
 def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
@@ -544,16 +881,40 @@ def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
     before = s[max(0, qs - 1 - 60) : max(0, qs - 1)]
     after = s[qe + 1 : qe + 60]
     stripped = inner.strip().rstrip(".,;:!?")
-    if _DIALOGUE_BEFORE.search(before):
+    # Both "before" patterns must end at the window's end, on one of a few words: checking the
+    # last word first spares most quotes two slow end-anchored regex searches.
+    last = _last_word(before)
+    if (last in _DIALOGUE_LAST or "met with" in before.lower()) and _DIALOGUE_BEFORE.search(
+        before
+    ):
         return "dialogue"
     if _GRADE.fullmatch(stripped) and _RATING_CONTEXT.search(s):
         return "other"
-    if _STRONG_TITLE_BEFORE.search(before) or _WORD_AFTER.search(after):
+    if (last in _TITLE_LAST and _STRONG_TITLE_BEFORE.search(before)) or _WORD_AFTER.match(after):
         return "other"
     return None
 
 
-_SMALL_WORDS = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "from", "by", "as", "vs"])
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "vs",
+    ]
+)
 
 
 def _title_like(inner: str) -> bool:
@@ -567,16 +928,23 @@ def _title_like(inner: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in caps) and not inner.isupper()
 
 
+_CRITICAL_HEADING = re.compile(
+    r"recep|critic|review|response|reaction|acclaim|assessment|legacy|retro"
+)
+
+
 def _section_kind(line: str) -> str | None:
     """'critical' / 'other' for a heading line, None for a line that is not a heading."""
     words = line.split()
-    if not words or len(words) > 6 or line.rstrip()[-1:] in ".:!?,;\"”" or "|" in line:
+    if not words or len(words) > 6 or line.rstrip()[-1:] in '.:!?,;"”' or "|" in line:
         return None
     low = line.lower()
-    if re.search(r"recep|critic|review|response|reaction|acclaim|assessment|legacy|retro",
-                 low):
+    if _CRITICAL_HEADING.search(low):
         return "critical"
     return "other"
+
+
+_CARRY_OPENER = re.compile(r"(?:He|She|They|It|The)\b")
 
 
 def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quote]:
@@ -590,8 +958,6 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
     starts = [s.start for s in sentences]
     spans: list[tuple[int, int, int]] = []  # (quote start, quote end, sentence index)
     base = 0
-    import bisect
-
     for raw in text.splitlines(keepends=True):
         if '"' in raw or "“" in raw:
             line = raw.rstrip("\r\n")
@@ -613,21 +979,21 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
     for qs, qe, si in spans:
         by_sentence.setdefault(si, []).append((qs, qe))
 
-    section: str | None = None
     last: _Anchor | None = None  # the last attribution seen, for "He praised ..."
     results: dict[tuple[int, int], Quote] = {}
     for si, sent in enumerate(sentences):
-        if sent.line_start and sent.text == sent.line.strip():
-            kind = _section_kind(sent.text)
-            if kind is not None:
-                section = kind
-                last = None
-                continue
+        if (
+            sent.line_start
+            and sent.text == sent.line.strip()
+            and _section_kind(sent.text) is not None
+        ):
+            last = None  # a heading: nothing carries across sections
+            continue
         quotes_here = by_sentence.get(si)
         s = sent.text
         if not quotes_here:
             if last is not None and sent.line_start:
-                last = None if not re.match(r"^(?:He|She|They|It|The)\b", s) else last
+                last = None if not _CARRY_OPENER.match(s) else last
             continue
         rel = [(qs - sent.start, qe - sent.start) for qs, qe in quotes_here]
         anchors = _anchors(s, doc, [(a - 1, b + 1) for a, b in rel])
@@ -637,9 +1003,21 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             anchor = _pick(anchors, rs, re_, s)
             resolved = anchor
             if anchor is not None and anchor.kind == "carry":
-                same = [a for a in anchors if a.kind in {"critic", "crew", "other"}
-                        and a.pos <= anchor.start]
+                same = [
+                    a
+                    for a in anchors
+                    if a.kind in {"critic", "crew", "other", "mention"} and a.pos <= anchor.start
+                ]
                 resolved = same[-1] if same else last
+                if resolved is not None and resolved.kind == "mention":
+                    who = resolved.critic or ""
+                    resolved = _Anchor(
+                        resolved.pos,
+                        resolved.start,
+                        "crew" if _is_crew(who, doc) else "critic",
+                        who,
+                        doc.critic_outlet.get(who),
+                    )
             elif anchor is not None and anchor.kind == "generic":
                 resolved = _Anchor(anchor.pos, anchor.start, "critic")
             quote: Quote
@@ -658,5 +1036,4 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             last = real[-1]
         elif any(a.kind == "generic" for a in anchors):
             last = _Anchor(0, 0, "critic")
-    _ = section
     return [results[(qs, qe)] for qs, qe, _si in spans if (qs, qe) in results]

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.extract.patterns import lower_keep_offsets, word_alternation
 from bot.extract.regions import Mention, find_regions
 from bot.extract.types import Context, ReleaseEvent, Sentence
 from storage.records import EventKind
@@ -55,27 +57,57 @@ _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:18[89]\d|19\d\d|20[0-3]\d)"
 _JOIN = r"\s*(?:–|—|-|&|\band\b|\bto\b|\bor\b|,)\s*"
 
-_DATE = re.compile(
-    # 10 January 2014 / the 10th of January / 24 & 29 September / 13–14 November
-    rf"(?<![\w$£€.,])(?:the\s+)?(?P<d1>{_DAY})(?:{_JOIN}(?P<d1b>{_DAY}))?(?:\s+of)?\s+"
-    rf"(?P<m1>{_MONTH_FULL})(?!\w)(?:,?\s+(?P<y1>{_YEAR})(?![\d,]))?"
-    # January 10, 2014 / Dec. 25 / September 20 & 23, 2015 / June 17 to June 26
-    rf"|(?<![\w-])(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?![\d:,.]\d)(?!\w)"
-    rf"(?:{_JOIN}(?:(?P<m2b>{_MONTH_FULL})\s+)?(?P<d2b>{_DAY})(?![\d:]|\s*(?:million|%|per)))?"
-    rf"(?:,?\s+(?P<y2>{_YEAR})(?![\d,]))?"
-    # January 2014 / June, 2017
-    rf"|(?<![\w-])(?P<m3>{_MONTH_FULL}),?\s+(?P<y3>{_YEAR})(?![\d,])"
-    # in May / during early December (month only)
-    rf"|\b(?:in|during|[Ii]n\s+(?:early|late|mid)|[Ee]arly|[Ll]ate|mid-?)\s+"
-    rf"(?P<m4>January|February|March|April|May|June|July|August|September|October|November"
-    rf"|December)(?![\w-])(?!\s+\d)"
+# Dates are found from their month word: one fast scan for month names, then short anchored
+# patterns before ("10 January", "the 14th of February") and after ("January 10, 2014").
+_MONTH_WORDS: dict[str, int] = {}
+for _word, _num in _MONTHS.items():
+    _MONTH_WORDS[_word.capitalize()] = _num
+    if len(_word) <= 4 and _word != "may":
+        _MONTH_WORDS[_word.capitalize() + "."] = _num
+
+def _month_token() -> re.Pattern[str]:
+    """Month names as whole words, grouped by initial ("J(?:anuary|une|...)"): a pattern that
+    opens with literal letters lets the engine jump between capitals J, F, M... instead of
+    trying every position, and only month names stop it (not every capitalised word)."""
+    by_initial: dict[str, list[str]] = {}
+    names = sorted((w for w in _MONTH_WORDS if not w.endswith(".")), key=len, reverse=True)
+    for name in names:
+        by_initial.setdefault(name[0], []).append(name[1:])
+    branches = "|".join(
+        rf"{c}(?<!\w{c})(?:{'|'.join(rests)})" for c, rests in sorted(by_initial.items())
+    )
+    return re.compile(rf"(?:{branches})\b\.?(?!-)")
+
+
+_MONTH_TOKEN = _month_token()
+_DAY_BEFORE = re.compile(
+    rf"(?<![\w$£€.,])(?:the\s+)?(?P<d>{_DAY})(?:{_JOIN}(?P<d2>{_DAY}))?(?:\s+of)?\s+$"
+)
+_YEAR_AFTER = re.compile(rf",?\s+(?P<y>{_YEAR})(?!\d|,\d)")
+_DAY_AFTER = re.compile(
+    rf"\s+(?P<d>{_DAY})(?![\d:,.]\d)(?!\w)"
+    rf"(?:{_JOIN}(?:(?P<m2>{_MONTH_FULL})\s+)?(?P<d2>{_DAY})(?![\d:]|\s*(?:million|%|per)))?"
+    rf"(?:,?\s+(?P<y>{_YEAR})(?!\d|,\d))?"
+)
+_BARE_ABBREVIATIONS = frozenset(
+    ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+)
+_MONTH_ONLY_BEFORE = re.compile(
+    r"(?:\b(?:in|during|early|late|mid|since|until|by|of)\s+(?:early\s+|late\s+|mid-?)?|mid-)$",
+    re.I,
 )
 
-_YEAR_ONLY = re.compile(
-    rf"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout)\s+(?:(?:early|late|mid|the\s+(?:summer|fall|autumn"
-    rf"|spring|winter|end)\s+of)[\s-]+)?(?P<y>{_YEAR})(?![\d,s'’]|-\d)"
+_IN_BEFORE_YEAR = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring|[Tt]hroughout)\s+(?:(?:early|late|mid|the\s+(?:summer|fall|autumn"
+    r"|spring|winter|end)\s+of)[\s-]+)?$"
 )
-_YEAR_MORE = re.compile(rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:in\s+)?(?P<y>{_YEAR})(?![\d,s])")
+# The look-behind sits after the first digit so the regex engine can skip to a 1 or a 2.
+_YEAR_TOKEN = re.compile(
+    r"(?:1(?<![\d,$£.]1)(?:8[89]|9\d)|2(?<![\d,$£.]2)0[0-3])\d(?!\d|,\d|-\d|s\b|['’]s\b)"
+)
+_YEAR_MORE = re.compile(
+    rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:in\s+)?(?P<y>{_YEAR})(?![\ds]|,\d)"
+)
 _YEAR_ADJ = re.compile(
     rf"(?<![\d,])(?P<y>{_YEAR})\s+(?:(?:VHS|DVD|Blu-?ray|LaserDisc|laserdisc|limited|wide|theatrical"
     rf"|home[- ]video|US|U\.S\.|UK|domestic|Criterion|cinema|television|TV)\s+)*"
@@ -84,14 +116,15 @@ _YEAR_ADJ = re.compile(
 _YEAR_FEST = re.compile(
     rf"(?<![\d,])(?P<y>{_YEAR})\s+(?:edition\s+of\s+(?:the\s+)?)?(?:[A-Z0-9][\w'.&-]*\s+){{0,7}}?"
     rf"(?:Film\s+|Movie\s+)?(?:Festival|Fest|Filmfest|Biennale)\b"
-    rf"|(?:Festival|Fest)\s+(?P<y2>{_YEAR})(?![\d,])"
+    rf"|(?:Festival|Fest)\s+(?P<y2>{_YEAR})(?!\d|,\d)"
 )
-_ANY_YEAR = re.compile(rf"(?<![\d,$£])\b{_YEAR}\b(?![\d,]|s\b|-\d)")
 
+# _BAD_BEFORE_DATE, _THEATRICAL_DEBUT, _OTHER, _PROMO, _POSTPONE, _ORIGINAL, _NO_REGION and
+# _NOT_RELEASE are lower case and run on lower-cased text (`lower_keep_offsets`): a
+# case-insensitive scan costs several times as much.
 _BAD_BEFORE_DATE = re.compile(
     r"(?:\b(?:as of|by|until|till|through|since|after|before|from|between|ending|ended|prior to"
-    r"|following|as early as|born|died)\s+(?:the\s+)?(?:end\s+of\s+)?)$",
-    re.I,
+    r"|following|as early as|born|died)\s+(?:the\s+)?(?:end\s+of\s+)?)$"
 )
 _BAD_BEFORE_YEAR = re.compile(
     r"\b(?:after|before|prior to|since|following|until|by|of)\s+(?:the\s+|its\s+|their\s+)?$", re.I
@@ -100,7 +133,8 @@ _BAD_BEFORE_YEAR = re.compile(
 _HOME = re.compile(
     r"\b(?:DVDs?|Blu-?rays?|VHS|Betamax|LaserDiscs?|[Ll]aser ?[Dd]iscs?|videocassettes?|"
     r"[Hh]ome (?:[Vv]ideo|[Mm]edia|[Ee]ntertainment|[Rr]elease)|Ultra HD|UHD|4K|HD DVD|CED|"
-    r"[Vv]ideodiscs?|VCD|digibook|[Bb]ox set|[Ss]teelbook|Criterion Collection|[Dd]isc)\b"
+    r"[Vv]ideodiscs?|VCD|digibook|[Bb]ox set|[Ss]teelbook|Criterion Collection|[Dd]isc"
+    r"|(?:[Ss]pecial|[Cc]ollector'?s|[Dd]eluxe|[Aa]nniversary|[Ll]imited|[Uu]ltimate) [Ee]dition)\b"
 )
 _STREAM = re.compile(
     r"\b(?:Netflix|Amazon(?: Prime)?(?: Video)?|Prime Video|Hulu|iTunes|[Ss]treaming|[Ss]treamed"
@@ -115,12 +149,12 @@ _TV = re.compile(
     r"|network|NBC|CBS|ABC)\b"
 )
 _PREMIERE = re.compile(
-    r"\b(?:[Pp]remi[eè]re[sd]?|[Pp]remi[eè]ring|[Pp]remier|[Dd]ebut(?:ed|s)?|[Oo]pening (?:night )?film"
+    r"\b(?:[Pp]remi[eè]re[sd]?|[Pp]remi[eè]ring|[Pp]remier|[Dd]ebut(?:ed|s)?"
+    r"|[Oo]pening (?:night )?film"
     r"|opened the|open the|[Ww]orld [Pp]remiere)\b"
 )
 _THEATRICAL_DEBUT = re.compile(
-    r"\b(?:theatrical|cinematic|cinema|nationwide|wide|commercial|general)\s+(?:debut|premiere|release)",
-    re.I,
+    r"\b(?:theatrical|cinematic|cinema|nationwide|wide|commercial|general)\s+(?:debut|premiere|release)"
 )
 _FESTIVAL = re.compile(
     r"\b(?:[Ff]estival|Fest|Filmfest|Film Market|Biennale|Sundance|SXSW|Tribeca|Telluride|TIFF"
@@ -133,58 +167,91 @@ _THEATRICAL = re.compile(
 )
 _OTHER = re.compile(
     r"\b(?:special|private|preview|press|test|advance|charity|gala|sneak|fan|invitation-only)"
-    r"\s*-?\s*(?:screenings?|screens?|showings?|previews?)\b|\bpre-?screen(?:ing)?s?\b",
-    re.I,
+    r"\s*-?\s*(?:screenings?|screens?|showings?|previews?)\b|\bpre-?screen(?:ing)?s?\b"
 )
 # Things released that are not the film; a date whose window names one is not an event.
 _PROMO = re.compile(
-    r"\b(?:trailers?|teasers?|posters?|soundtracks?|albums?|songs?|singles?|video games?|games?"
-    r"|novelization|novelisation|comic books?|comics|first look|featurettes?|sneak peeks?|clips?"
-    r"|footage|stills|merchandise|toys?|tie-ins?|press release|press conference|report"
-    r"|website|[Ss]coreboard|motion poster|audio launch|music launch|audio release|sequel"
-    r"|prequel|remake|episodes?|series|dub(?:bed)?)\b",
-    re.I,
+    word_alternation(
+        w.replace("_", " ")  # "_" joins the words of a phrase
+        for w in """trailers? teasers? posters? soundtracks? albums? songs? singles? video_games?
+        games? novelization novelisation comic_books? comics first_look featurettes? sneak_peeks?
+        clips? footage stills merchandise toys? tie-ins? press_release press_conference report
+        website scoreboard motion_poster audio_launch music_launch audio_release sequel prequel
+        remake episodes? series dub(?:bed)? advert(?:isement)?s? commercials? promos?""".split()  # noqa: SIM905
+    )
+    + r"\b"
 )
 # Verbs and nouns that, when nearer to the date than any release word, make it some other
 # kind of date: an announcement, box-office figures, an award, a birthday, filming...
 _NOT_RELEASE = re.compile(
-    r"\b(?:announced|announces|announcement|revealed|confirmed|reported|stated|said|noted"
-    r"|acquired|acquire|picked up|purchased|bought|sold|signed|agreed|submitted|deadline"
-    r"|rights|filming|filmed|shooting|principal photography|production|wrapped|born|died"
-    r"|death|birthday|passed away|killed|grossed|grossing|gross|earned|earning|collected"
-    r"|collection|collections|admissions|viewers|weekend|tickets?|pre-?sales?|record|surpassed"
-    r"|won|wins|award|awards|nominated|nominations?|ceremony|honou?red|banned|ban|withdrawn"
-    r"|cancell?ed|rejected|certificate|interview|interviewed|wrote|review(?:ed|s)?|published"
-    r"|coverage|crossed|reached|topped|declined|dropped|fell|rose|held|hosted|visited"
-    r"|met|marked|celebrated|anniversary|launch(?:ed)? the|began|begun|started|commenced"
-    r"|completed|finished|cast|hired|joined|attached|greenlit|approved)\b",
-    re.I,
+    word_alternation(
+        w.replace("_", " ")  # "_" joins the words of a phrase
+        for w in r"""announced announces announcement revealed confirmed reported stated said noted
+        acquired acquire picked_up purchased bought sold signed agreed submitted deadline
+        rights filming filmed shooting principal_photography production wrapped born died
+        death birthday passed_away killed grossed grossing gross earned earning collected
+        collection collections admissions viewers weekend tickets? pre-?sales? record
+        surpassed won wins award awards nominated nominations? ceremony honou?red banned ban
+        withdrawn withdraw\w* walked_out police protests? cancell?ed rejected certificate
+        interview interviewed wrote review(?:ed|s)? published coverage crossed reached topped
+        declined dropped fell rose held hosted visited met marked celebrated launch(?:ed)?_the
+        began begun started commenced completed finished cast hired joined attached greenlit
+        approved""".split()  # noqa: SIM905
+    )
+    + r"\b"
 )
 _POSTPONE = re.compile(
-    r"\b(?:pushed (?:back|forward|up)|moved (?:up|forward|back|ahead)|brought forward|postponed"
-    r"|delayed|rescheduled|was moved|later moved|changed to|shifted|preponed)\b",
-    re.I,
+    word_alternation(
+        [
+            "pushed (?:back|forward|up)",
+            "moved (?:up|forward|back|ahead)",
+            "brought forward",
+            "postponed",
+            "delayed",
+            "rescheduled",
+            "was moved",
+            "later moved",
+            "changed to",
+            "shifted",
+            "preponed",
+        ]
+    )
+    + r"\b"
 )
 _ORIGINAL = re.compile(
-    r"\b(?:originally|initially|previously|had been (?:scheduled|slated|set|planned|due)"
+    r"\b(?:(?:originally|initially|previously|first)\s+(?:been\s+)?(?:\w+\s+)?(?:scheduled|slated|set"
+    r"|planned|due|intended|meant|announced|expected)|had been (?:scheduled|slated|set|planned|due)"
     r"|original release date|was (?:first )?(?:scheduled|slated|set|planned|due) to be released"
-    r"|were to be|was to be|would have been|had planned|was planned|intended)\b",
-    re.I,
+    r"|were to be|was to be|would have been|had planned|was planned|intended)\b"
 )
 _NO_REGION = re.compile(
-    r"\b(?:worldwide|world-wide|internationally|international release|globally|overseas"
-    r"|across the world|around the world|all over the world|other countries|several countries"
-    r"|foreign territories|territories)\b",
-    re.I,
+    word_alternation(
+        [
+            "worldwide",
+            "world-wide",
+            "internationally",
+            "international release",
+            "globally",
+            "overseas",
+            "across the world",
+            "around the world",
+            "all over the world",
+            "other countries",
+            "several countries",
+            "foreign territories",
+            "territories",
+        ]
+    )
+    + r"\b"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 _SEPARATOR = re.compile(
-    r"[;()]|,|\s(?:and|but|while|whereas|before|after|followed by|then|where|which|when|with"
+    r"[;()]|,|\s(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
     r"|although|though|as well as|alongside|plus|however)\s|\s[–—]\s"
 )
 _GROUP_GAP = re.compile(r"^(?:\s*(?:,|and|&|or|/|as well as)\s*)+$|^\s*,?\s*$")
 _DEMONYM_USE = re.compile(
-    r"^(?:\s+[\w-]+){0,3}?\s+(?:re-?release|release|premiere|premiere|debut|theatrical|cinemas"
+    r"(?:\s+[\w-]+){0,3}?\s+(?:re-?release|release|premiere|premiere|debut|theatrical|cinemas"
     r"|theat(?:er|re)s|audiences|screens|distribution|DVD|Blu-?ray|VHS|television|TV|broadcast"
     r"|opening|run|market|version)\b"
 )
@@ -192,9 +259,12 @@ _FRAME = re.compile(r"^(?:In|Across|Throughout|Within|For)\s+(?:the\s+)?")
 _MEDIA_WORDS = (_HOME, _STREAM, _TV)
 
 _ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr st jr sr vs no vol inc ltd co"
-    " corp bros u.s u.k u.s.a mt ft prof gen col lt sgt capt rev op ed eds approx ca cf"
-    " etc".split()
+    (
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "no", "vol", "inc", "ltd", "co", "corp",
+        "bros", "u.s", "u.k", "u.s.a", "mt", "ft", "prof", "gen", "col", "lt", "sgt", "capt",
+        "rev", "op", "ed", "eds", "approx", "ca", "cf", "etc",
+    )
 )
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“(\[_]?[A-Z0-9])")
 
@@ -230,21 +300,73 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     paragraph, else its next occurrence after `ctx.published`, else the last year named
     before it in the text, else stays None."""
     del sentences
-    anchors = _year_anchors(text)
+    dates = scan_dates(text)
+    years = [m.start() for m in _YEAR_TOKEN.finditer(text)]
+    anchors = _year_anchors(text, dates, years)
     raw: list[_Event] = []
     pos = 0
+    di = 0
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
+        while di < len(dates) and dates[di].start < start:
+            di += 1
+        dj = di
+        while dj < len(dates) and dates[dj].start < pos:
+            dj += 1
         stripped = line.strip()
-        if len(stripped) < 12 or stripped[0] in "|+" or not _has_date_hint(line):
+        if len(stripped) < 12 or stripped[0] in "|+":
             continue
-        raw.extend(_paragraph_events(text, start, line, anchors, ctx))
+        if dj == di and bisect_left(years, start) == bisect_left(years, pos):
+            continue
+        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx))
     return _finish(raw)
 
 
-def _has_date_hint(line: str) -> bool:
-    return _ANY_YEAR.search(line) is not None or _DATE.search(line) is not None
+def scan_dates(text: str) -> list[_Date]:
+    """Every day/month/year date mention in `text` (not bare years), in order."""
+    out: list[_Date] = []
+    consumed = 0
+    for m in _MONTH_TOKEN.finditer(text):
+        ms, me = m.start(), m.end()
+        if ms < consumed:
+            continue
+        word = m.group(0)
+        if word not in _MONTH_WORDS:
+            word = word.rstrip(".")
+            if word not in _MONTH_WORDS:
+                continue
+            me -= 1
+        bare_abbrev = word in _BARE_ABBREVIATIONS
+        month = _MONTH_WORDS[word]
+        back = None if bare_abbrev else _DAY_BEFORE.search(text, max(0, ms - 24), ms)
+        if back is not None:
+            y = _YEAR_AFTER.match(text, me)
+            end = y.end() if y else me
+            out.append(_Date(back.start(), end, int(y.group("y")) if y else None, month,
+                             _days(back.group("d"), back.group("d2"))))
+            consumed = end
+            continue
+        fwd = _DAY_AFTER.match(text, me)
+        if fwd is not None:
+            second = fwd.group("m2")
+            same = second is None or _MONTHS[second.rstrip(".").lower()] == month
+            days = _days(fwd.group("d"), fwd.group("d2") if same else None)
+            y_text = fwd.group("y")
+            out.append(_Date(ms, fwd.end(), int(y_text) if y_text else None, month, days))
+            consumed = fwd.end()
+            continue
+        if bare_abbrev:
+            continue
+        y = _YEAR_AFTER.match(text, me)
+        if y is not None:
+            out.append(_Date(ms, y.end(), int(y.group("y")), month, (None,)))
+            consumed = y.end()
+            continue
+        if not word.endswith(".") and _MONTH_ONLY_BEFORE.search(text, max(0, ms - 20), ms):
+            out.append(_Date(ms, me, None, month, (None,)))
+            consumed = me
+    return out
 
 
 def split_release_sentences(line: str) -> list[tuple[int, int]]:
@@ -266,31 +388,48 @@ def split_release_sentences(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _year_anchors(text: str) -> list[tuple[int, int]]:
+def _year_anchors(text: str, dates: list[_Date], years: list[int]) -> list[tuple[int, int]]:
     """(position, year) of every year the text names in a date-like way, in order."""
     out: list[tuple[int, int]] = []
-    for m in _DATE.finditer(text):
-        y = m.group("y1") or m.group("y2") or m.group("y3")
-        if y:
-            out.append((m.start(), int(y)))
-    for m in _YEAR_ONLY.finditer(text):
-        out.append((m.start("y"), int(m.group("y"))))
+    for d in dates:
+        if d.year is not None:
+            out.append((d.start, d.year))
+    for y in years:
+        if _IN_BEFORE_YEAR.search(text, max(0, y - 30), y):
+            out.append((y, int(text[y : y + 4])))
     out.sort()
     return out
 
 
 def _paragraph_events(
-    text: str, base: int, line: str, anchors: list[tuple[int, int]], ctx: Context
+    base: int, line: str, dates: list[_Date], anchors: list[tuple[int, int]], ctx: Context
 ) -> list[_Event]:
     events: list[_Event] = []
     frame: tuple[str, ...] = ()
     para_events: list[_Event] = []
-    for s, e in split_release_sentences(line):
-        sent = line[s:e]
+    # Wiki image captions leave "File.jpg caption]]" at a line's start.
+    junk = 0
+    for marker in ("]]", ".jpg ", ".png "):
+        at = line.rfind(marker)
+        if at >= 0:
+            junk = max(junk, at + len(marker))
+    last_region: tuple[str | None, ...] = ()
+    for s, e in split_release_sentences(line[junk:]):
+        sent = line[junk + s : junk + e]
         framed = _frame_regions(sent)
         if framed:
             frame = framed
-        found = _sentence_events(sent, base + s, frame)
+        a = base + junk + s
+        b = a + len(sent)
+        local = [
+            _Date(d.start - a, d.end - a, d.year, d.month, d.days)
+            for d in dates
+            if a <= d.start and d.end <= b
+        ]
+        found = _sentence_events(sent, a, local, frame, last_region)
+        for ev in found:
+            if ev.regions != (None,):
+                last_region = ev.regions
         para_events.extend(found)
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
@@ -298,7 +437,6 @@ def _paragraph_events(
         if ev.year is None and (ev.month is not None):
             ev.year = _resolve_year(ev, para_events, base, base + len(line), anchors, ctx)
         events.append(ev)
-    del text
     return events
 
 
@@ -317,43 +455,20 @@ def _frame_regions(sent: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x.code for x in mentions))
 
 
-def _parse_dates(sent: str) -> list[_Date]:
-    dates: list[_Date] = []
-    for m in _DATE.finditer(sent):
-        g = m.groupdict()
-        if g["m1"]:
-            month = _MONTHS[g["m1"].rstrip(".").lower()]
-            days = _days(g["d1"], g["d1b"])
-            year = g["y1"]
-        elif g["m2"]:
-            month = _MONTHS[g["m2"].rstrip(".").lower()]
-            if g["m2b"] and _MONTHS[g["m2b"].rstrip(".").lower()] != month:
-                days = _days(g["d2"], None)
-            else:
-                days = _days(g["d2"], g["d2b"])
-            year = g["y2"]
-        elif g["m3"]:
-            month = _MONTHS[g["m3"].rstrip(".").lower()]
-            days = (None,)
-            year = g["y3"]
-        else:
-            month = _MONTHS[g["m4"].lower()]
-            days = (None,)
-            year = None
-        if any(d is not None and d > 31 for d in days):
-            continue
-        dates.append(_Date(m.start(), m.end(), int(year) if year else None, month, days))
+def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
+    """`found` plus the bare years that read as release dates ("released on DVD in 2001")."""
+    dates = list(found)
     taken = [(d.start, d.end) for d in dates]
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
     extra: list[_Date] = []
-    for m in _YEAR_ONLY.finditer(sent):
-        a, b = m.start("y"), m.end("y")
-        if not free(a, b):
+    for m in _YEAR_TOKEN.finditer(sent):
+        a, b = m.start(), m.end()
+        if not free(a, b) or not _IN_BEFORE_YEAR.search(sent, max(0, a - 30), a):
             continue
-        extra.append(_Date(a, b, int(m.group("y")), None, (None,), True))
+        extra.append(_Date(a, b, int(m.group(0)), None, (None,), True))
         tail = b
         while True:
             more = _YEAR_MORE.match(sent, tail)
@@ -362,11 +477,13 @@ def _parse_dates(sent: str) -> list[_Date]:
             extra.append(_Date(more.start("y"), more.end("y"), int(more.group("y")), None,
                                (None,), True))
             tail = more.end()
-    for m in _YEAR_ADJ.finditer(sent):
+    # With a day or month date in the sentence, "the 2016 Toronto International Film
+    # Festival" only names the year of that date.
+    for m in [] if found else _YEAR_ADJ.finditer(sent):
         a, b = m.start("y"), m.end("y")
         if free(a, b) and not _BAD_BEFORE_YEAR.search(sent[max(0, a - 24) : a]):
             extra.append(_Date(a, b, int(m.group("y")), None, (None,), True))
-    for m in _YEAR_FEST.finditer(sent):
+    for m in [] if found else _YEAR_FEST.finditer(sent):
         grp = "y" if m.group("y") else "y2"
         a, b = m.start(grp), m.end(grp)
         if free(a, b):
@@ -403,13 +520,38 @@ def _groups(sent: str, mentions: list[Mention]) -> list[tuple[int, int, tuple[st
     return [(s, e, tuple(dict.fromkeys(c)), f) for s, e, c, f in groups]
 
 
+_NAME_TAIL = re.compile(r"\s+(?!(?:Film|International|Festival|Fest|Theat|Cinema|Premiere|DVD|Blu"
+    r"|Ultra|Region|Special|Digital|Video|January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b)[A-Z][a-z]"
+)
+
+
 def _region_mentions(sent: str) -> list[Mention]:
     out: list[Mention] = []
     for m in find_regions(sent):
         if m.kind == "demonym" and not _DEMONYM_USE.match(sent, m.end):
             continue
+        # "China Lion", "Los Angeles Times": a place inside a company or paper name.
+        if m.kind in ("country", "city") and _NAME_TAIL.match(sent, m.end):
+            continue
         out.append(m)
     return out
+
+
+_OWN_PREPOSITION = re.compile(r"\s*(?:(?:on|in|at|from|by|of)\s+)?(?:the\s+)?$")
+
+
+def _clause_start(sent: str, date_start: int, blocked: list[tuple[int, int]]) -> int:
+    """Where the clause holding the first date begins: after the last separator before it,
+    not counting a comma that only sets off the date's own "on" ("Austin, Texas, on ...")."""
+    start = 0
+    for m in _SEPARATOR.finditer(sent, 0, date_start):
+        if any(s <= m.start() < e for s, e in blocked):
+            continue
+        if _OWN_PREPOSITION.match(sent, m.end(), date_start):
+            continue
+        start = m.end()
+    return start
 
 
 def _first_separator(sent: str, a: int, b: int, blocked: list[tuple[int, int]]) -> int:
@@ -421,16 +563,31 @@ def _first_separator(sent: str, a: int, b: int, blocked: list[tuple[int, int]]) 
     return b
 
 
-def _sentence_events(sent: str, offset: int, frame: tuple[str, ...]) -> list[_Event]:
-    dates = _parse_dates(sent)
+def _sentence_events(
+    sent: str,
+    offset: int,
+    found: list[_Date],
+    frame: tuple[str, ...],
+    last_region: tuple[str | None, ...],
+) -> list[_Event]:
+    if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
+        return []
+    dates = _add_bare_years(sent, found)
     if not dates:
         return []
+    fest_year = _YEAR_FEST.search(sent) if found else None
+    if fest_year is not None:
+        year = int(fest_year.group("y") or fest_year.group("y2"))
+        dates = [
+            _Date(d.start, d.end, year, d.month, d.days) if d.year is None else d for d in dates
+        ]
     mentions = _region_mentions(sent)
     groups = _groups(sent, mentions)
     blocked = [(s, e) for s, e, _, _ in groups]
-    postpone = list(_POSTPONE.finditer(sent))
+    low = lower_keep_offsets(sent)
+    postpone = list(_POSTPONE.finditer(low))
     last_postpone = postpone[-1].end() if postpone else -1
-    original = _ORIGINAL.search(sent)
+    original = _ORIGINAL.search(low)
 
     # Split the text between consecutive dates: the part before the first separator trails
     # the earlier date ("10 January in the USA"), the rest leads into the later one.
@@ -438,16 +595,20 @@ def _sentence_events(sent: str, offset: int, frame: tuple[str, ...]) -> list[_Ev
     posts: list[tuple[int, int]] = []
     for i, d in enumerate(dates):
         if i == 0:
-            pres.append((0, d.start))
+            pres.append((_clause_start(sent, d.start, blocked), d.start))
         else:
             prev = dates[i - 1]
             cut = _first_separator(sent, prev.end, d.start, blocked)
             pres.append((cut, d.start))
-        if i + 1 < len(dates):
-            nxt = dates[i + 1]
-            posts.append((d.end, _first_separator(sent, d.end, nxt.start, blocked)))
-        else:
-            posts.append((d.end, _first_separator(sent, d.end, len(sent), blocked)))
+        limit = dates[i + 1].start if i + 1 < len(dates) else len(sent)
+        cut = _first_separator(sent, d.end, limit, blocked)
+        # "On 4 October, the film was screened ..." and "..., 2016, at the Toronto ...": the
+        # comma right after the date does not end the date's clause.
+        if cut < limit and sent[cut] == "," and (
+            _LEAD_IN.match(sent[pres[i][0] : d.start]) or _COMMA_PLACE.match(sent, cut)
+        ):
+            cut = _first_separator(sent, cut + 1, limit, blocked)
+        posts.append((d.end, cut))
 
     events: list[_Event] = []
     prev_regions: tuple[str | None, ...] = ()
@@ -461,31 +622,39 @@ def _sentence_events(sent: str, offset: int, frame: tuple[str, ...]) -> list[_Ev
             continue
         if original and not postpone and original.start() < d.start:
             continue
-        if _BAD_BEFORE_DATE.search(sent[max(0, d.start - 30) : d.start]):
-            if not (moved and re.search(r"\bto\s+$", sent[max(0, d.start - 5) : d.start])):
-                continue
+        if _BAD_BEFORE_DATE.search(low[max(0, d.start - 30) : d.start]) and not (
+            moved and _TO_BEFORE.search(sent, max(0, d.start - 5), d.start)
+        ):
+            continue
         if moved:
             pre_a = 0
         pre = sent[pre_a:pre_b]
         post = sent[post_a:post_b]
         window = pre + " " + post
-        if _PROMO.search(window):
+        window_low = low[pre_a:pre_b] + " " + low[post_a:post_b]
+        if _PROMO.search(window_low):
             continue
-        kind = _kind(window)
+        # "A special sneak peek featuring ..., was released on June 3": the subject sits
+        # before the clause. DVD sentences often list trailers among extras, so not there.
+        if i == 0 and _PROMO.search(low, 0, d.start) and not _HOME.search(sent):
+            continue
+        kind = _kind(window, window_low)
         cue_ok = _nearest_cue_is_release(pre, post)
+        if not cue_ok:
+            continue
         if kind is None:
-            if prev_kind is not None and len(pre.strip(" ,;&")) < 25:
-                kind = prev_kind
-            else:
+            if prev_kind is None:
                 continue
-        elif not cue_ok:
+            kind = prev_kind
+        elif d.year_only and kind == "theatrical" and not _RELEASE_NEAR.search(window):
             continue
-        if d.year_only and kind == "theatrical" and not _RELEASE_NEAR.search(window):
-            continue
-        regions = _regions_for(sent, d, pre_a, pre_b, post_a, post_b, groups)
+        initial = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
+        regions = _regions_for(sent, pre_a, pre_b, post_a, post_b, groups, initial)
         if not regions:
-            if _NO_REGION.search(window):
+            if _NO_REGION.search(window_low):
                 regions = (None,)
+            elif _NATIONWIDE.search(window) and (prev_regions or frame or last_region):
+                regions = prev_regions or frame or last_region
             elif prev_regions and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
                 regions = prev_regions
             elif frame:
@@ -503,27 +672,47 @@ def _sentence_events(sent: str, offset: int, frame: tuple[str, ...]) -> list[_Ev
     # A bare year that only repeats a fuller date of the same sentence ("the 2016 Toronto
     # International Film Festival on 9 September 2016") is not an event of its own.
     full_years = {e.year for e in events if e.month is not None and e.year is not None}
+    bare = [e for e in events if e.month is None]
+    yearless = [e for e in events if e.month is not None and e.year is None]
+    bare_years = {e.year for e in bare if e.year is not None}
+    if yearless and len(bare_years) == 1:
+        # "Mayhem Film Festival 2016 on October 13": the bare year is the date's year.
+        only = bare_years.pop()
+        for e in yearless:
+            e.year = only
+            e.explicit_year = True
+        full_years.add(only)
     return [e for e in events if e.month is not None or e.year not in full_years]
 
 
+_TO_BEFORE = re.compile(r"\bto\s+$")
+_LEAD_IN = re.compile(r"^\s*(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Ff]rom)?\s*(?:the\s+)?$")
+_COMMA_PLACE = re.compile(r",\s+(?:in|at)\s")
+_NATIONWIDE = re.compile(
+    r"\b(?:nationwide|nationally|national release|domestic(?:ally)?|across the country"
+    r"|countrywide|wide release|general release)\b"
+)
 _RELEASE_NEAR = re.compile(
     r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|[Oo]pen(?:ed|s)|went into"
     r"|hit the|theatrical)\b"
 )
 
 
-def _kind(window: str) -> EventKind | None:
-    """The event kind the window's words point to, or None when nothing says release."""
-    if _OTHER.search(window):
+def _kind(window: str, window_low: str) -> EventKind | None:
+    """The event kind the window's words point to, or None when nothing says release.
+
+    `window_low` is `window` lower-cased, for the patterns written in lower case."""
+    if _OTHER.search(window_low):
         return "other"
     if _HOME.search(window):
         return "home_media"
-    if _STREAM.search(window) and not _THEATRICAL_DEBUT.search(window):
+    debut = _THEATRICAL_DEBUT.search(window_low) is not None
+    if _STREAM.search(window) and not debut:
         return "streaming"
     tv = _TV.search(window)
     if tv and (_PREMIERE.search(window) or _THEATRICAL.search(window) or _STRONG_TV.search(window)):
         return "tv"
-    if _THEATRICAL_DEBUT.search(window):
+    if debut:
         return "theatrical"
     if _PREMIERE.search(window):
         return "premiere"
@@ -534,7 +723,9 @@ def _kind(window: str) -> EventKind | None:
     return None
 
 
-_STRONG_TV = re.compile(r"\b(?:[Tt]elevision|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast|[Aa]ired)\b")
+_STRONG_TV = re.compile(
+    r"\b(?:[Tt]elevision|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast|[Aa]ired|[Aa]iring|[Aa]irs)\b"
+)
 _FEST_VERB = re.compile(
     r"\b(?:selected|invited|presented|shown|showed|played|compete|competed|competing|in"
     r" competition|programmed|closing film|official selection|section)\b"
@@ -547,10 +738,24 @@ _ANY_RELEASE = re.compile(
 )
 
 
+# A sentence without any of these words holds no release event; most sentences stop here.
+_GATE_WORDS = (
+    "releas", "premi", "debut", "open", "screen", "festival", "fest", "dvd", "blu", "vhs",
+    "disc", "video", "stream", "netflix", "digital", "air", "broadcast", "televis", "theat",
+    "cinema", "issued", "shown", "showing", "launch", "hit the", "demand", "online", "compet",
+    "tv", "4k", "hd",
+)
+
+
+def _gated(sent: str) -> bool:
+    low = sent.lower()
+    return any(w in low for w in _GATE_WORDS)
+
+
 def _nearest_cue_is_release(pre: str, post: str) -> bool:
     """True unless a non-release word (announced, grossed, won...) sits nearer the date."""
     best_rel = _nearest(pre, post, _ANY_RELEASE)
-    best_not = _nearest(pre, post, _NOT_RELEASE)
+    best_not = _nearest(pre.lower(), post.lower(), _NOT_RELEASE)
     if best_not is None:
         return True
     if best_rel is None:
@@ -559,13 +764,16 @@ def _nearest_cue_is_release(pre: str, post: str) -> bool:
 
 
 def _nearest(pre: str, post: str, pattern: re.Pattern[str]) -> int | None:
+    """Distance from the date to the nearest match: the last one in `pre`, the first in `post`."""
     best: int | None = None
-    for m in pattern.finditer(pre):
-        dist = len(pre) - m.end()
-        best = dist if best is None else min(best, dist)
-    for m in pattern.finditer(post):
-        dist = m.start()
-        best = dist if best is None else min(best, dist)
+    last: re.Match[str] | None = None
+    for last in pattern.finditer(pre):  # noqa: B007 (only the last match counts)
+        pass
+    if last is not None:
+        best = len(pre) - last.end()
+    first = pattern.search(post)
+    if first is not None:
+        best = first.start() if best is None else min(best, first.start())
     return best
 
 
@@ -574,22 +782,21 @@ _POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to)\b")
 
 def _regions_for(
     sent: str,
-    d: _Date,
     pre_a: int,
     pre_b: int,
     post_a: int,
     post_b: int,
     groups: list[tuple[int, int, tuple[str, ...], bool]],
+    initial: bool,
 ) -> tuple[str | None, ...]:
     after = [g for g in groups if post_a <= g[0] and g[1] <= post_b]
     if after:
         gap = sent[post_a : after[0][0]]
-        if len(gap) <= 50 and _POST_LEAD.search(gap):
+        if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
             return after[0][2]
     before = [g for g in groups if pre_a <= g[0] and g[1] <= pre_b]
     if before:
         return before[-1][2]
-    del d
     return ()
 
 
@@ -668,6 +875,10 @@ def _finish(raw: Iterable[_Event]) -> list[ReleaseEvent]:
                 continue
             seen.add(key)
             out.append(ReleaseEvent(ev.year, ev.month, ev.day, region, ev.kind, ev.start, ev.end))
+    # "premiered at the 2017 Cannes Film Festival" beside "On 17 May 2017, ... premiered":
+    # the bare year adds nothing when the same region and kind have a fuller date that year.
+    fuller = {(r.region, r.year, r.event) for r in out if r.month is not None}
+    out = [r for r in out if r.month is not None or (r.region, r.year, r.event) not in fuller]
     located = {
         (r.year, r.month, r.day) for r in out if r.region is not None and r.month is not None
     }

@@ -22,25 +22,187 @@ _BEFORE_OPEN = frozenset(" \t([{—–-/:;‘'")
 _AFTER_CLOSE = frozenset(" \t.,;:!?)]}—–-…'’_*")
 
 # A sentence-ending run, any closing marks glued to it, then the whitespace before the next one.
-_BOUNDARY = re.compile(r"(?:\.\.\.|[.!?…])+[\"”’')\]_*]*(?=\s)")
+# (Each pattern opens with a character class, not a look-behind, so the regex engine can skip
+# ahead to candidate characters instead of trying every position.)
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]_*]*(?=\s)")
 # A full stop glued to the next sentence ("here.To get"): lowercase word, stop, capitalised word.
-_GLUED = re.compile(r"(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
-_ITALIC = re.compile(r"(?<![\w_])_(?=\S)[^_\n]+?(?<=\S)_(?![\w_])")
-_LAST_TOKEN = re.compile(r"(\S+)$")
+_GLUED = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_ITALIC = re.compile(r"_(?<![\w_]_)(?=\S)[^_\n]+?(?<=\S)_(?![\w_])")
 _NEXT_WORD = re.compile(r"[\"“‘'(\[_*]*([\w'’-]+)")
 _INITIAL = re.compile(r"[A-Z]")
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 # Abbreviations after which a full stop never ends the sentence (lower-cased, no stop).
 _NEVER = frozenset(
-    ["mr", "mrs", "ms", "messrs", "dr", "prof", "rev", "revd", "fr", "hon", "gen", "col", "lt", "sgt", "capt", "cpt", "cmdr", "adm", "maj", "gov", "sen", "rep", "pres", "supt", "insp", "det", "st", "mt", "ft", "vs", "v", "viz", "cf", "ca", "approx", "fig", "figs", "vol", "vols", "ch", "chap", "pp", "op", "nr", "dept", "est", "no", "nos", "al", "e.g", "i.e", "a.k.a", "aka"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "messrs",
+        "dr",
+        "prof",
+        "rev",
+        "revd",
+        "fr",
+        "hon",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cpt",
+        "cmdr",
+        "adm",
+        "maj",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "st",
+        "mt",
+        "ft",
+        "vs",
+        "v",
+        "viz",
+        "cf",
+        "ca",
+        "approx",
+        "fig",
+        "figs",
+        "vol",
+        "vols",
+        "ch",
+        "chap",
+        "pp",
+        "op",
+        "nr",
+        "dept",
+        "est",
+        "no",
+        "nos",
+        "al",
+        "e.g",
+        "i.e",
+        "a.k.a",
+        "aka",
+    ]
 )
 # Abbreviations that end a sentence only when a typical sentence opener follows.
 _AMBIGUOUS = frozenset(
-    ["etc", "inc", "ltd", "co", "corp", "bros", "jr", "sr", "esq", "ave", "blvd", "rd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "intl", "assn", "univ"]
+    [
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "bros",
+        "jr",
+        "sr",
+        "esq",
+        "ave",
+        "blvd",
+        "rd",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "intl",
+        "assn",
+        "univ",
+    ]
 )
 _STARTERS = frozenset(
-    ["the", "a", "an", "it", "its", "it's", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "this", "that", "these", "those", "there", "in", "on", "at", "after", "before", "during", "when", "while", "however", "although", "though", "but", "and", "as", "for", "with", "by", "from", "despite", "following", "upon", "critics", "reviews", "according", "its", "some", "many", "most", "several", "both", "one", "two", "three", "if", "since", "until", "unlike", "like", "overall", "meanwhile", "later", "earlier", "then", "also", "additionally", "furthermore", "moreover", "yet", "so", "what", "how", "why", "who", "on", "rotten", "metacritic", "audiences"]
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "its",
+        "it's",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "during",
+        "when",
+        "while",
+        "however",
+        "although",
+        "though",
+        "but",
+        "and",
+        "as",
+        "for",
+        "with",
+        "by",
+        "from",
+        "despite",
+        "following",
+        "upon",
+        "critics",
+        "reviews",
+        "according",
+        "its",
+        "some",
+        "many",
+        "most",
+        "several",
+        "both",
+        "one",
+        "two",
+        "three",
+        "if",
+        "since",
+        "until",
+        "unlike",
+        "like",
+        "overall",
+        "meanwhile",
+        "later",
+        "earlier",
+        "then",
+        "also",
+        "additionally",
+        "furthermore",
+        "moreover",
+        "yet",
+        "so",
+        "what",
+        "how",
+        "why",
+        "who",
+        "on",
+        "rotten",
+        "metacritic",
+        "audiences",
+    ]
 )
 
 
@@ -90,10 +252,7 @@ def _starts_sentence(line: str, pos: int) -> bool:
 
 def _abbreviation_blocks(line: str, stop: int, nxt: int) -> bool:
     """True when the stop at `stop` ends an abbreviation or an initial, not a sentence."""
-    m = _LAST_TOKEN.search(line, 0, stop)
-    if not m:
-        return False
-    token = m.group(1).lstrip("\"“‘'([_*")
+    token = line[line.rfind(" ", 0, stop) + 1 : stop].lstrip("\"“‘'([_*")
     if not token:
         return False
     low = token.lower()

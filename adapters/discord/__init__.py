@@ -1,0 +1,23 @@
+"""The Discord adapter (discord.py): slash commands from the core's declaration, Cards
+rendered as embeds, preview-then-post buttons, and one error handler.
+
+Entry points: `run_discord(app)` (what `pullquote run` starts), `build_client(app)`,
+`sync_commands(app, guild_id)`, and the typer sub-app `adapters.discord.cli.discord_app`.
+They are imported lazily so that loading the CLI does not import discord.py."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.discord.bot import PullquoteBot, build_client, run_discord, sync_commands
+
+__all__ = ["PullquoteBot", "build_client", "run_discord", "sync_commands"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from adapters.discord import bot
+
+        return getattr(bot, name)
+    raise AttributeError(name)

@@ -1,0 +1,19 @@
+"""Slack adapter: `/pullquote` on slack-bolt's AsyncApp, over HTTP or Socket Mode."""
+
+from adapters.slack.app import (
+    SlackAdapter,
+    build_slack_adapter,
+    build_slack_app,
+    make_client,
+    run_slack,
+    web_app,
+)
+
+__all__ = [
+    "SlackAdapter",
+    "build_slack_adapter",
+    "build_slack_app",
+    "make_client",
+    "run_slack",
+    "web_app",
+]
