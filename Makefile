@@ -34,3 +34,8 @@ bench-quick: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+.PHONY: test-image
+# Build deploy/Dockerfile with buildah (no Docker engine needed; run as root) and smoke-test it.
+test-image:
+	bash deploy/test-image.sh

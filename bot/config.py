@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
+    slack_admin_ids: str | None = Field(
+        default=None,
+        description="Slack user ids (comma or space separated) allowed to run admin commands "
+        "besides workspace admins and owners.",
+    )
     port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("log_level", mode="before")

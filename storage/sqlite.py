@@ -9,6 +9,7 @@ import json
 import math
 import random
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,18 +37,22 @@ BUSY_TIMEOUT_MS = 5000
 HISTORY_KEEP = 50
 # A filtered pick samples exactly from all candidates when there are at most this many;
 # beyond that (a huge outlet, or no filter at all) it samples random rowid probes instead.
-EXACT_CAP = 4000
-MAX_PROBES = 512
+EXACT_CAP = 1500
+MIN_PROBES = 32
+MAX_PROBES = 256
 MAX_SEARCH_TERMS = 12
 MAX_TERM_CHARS = 100
-# Search re-ranks this many of FTS5's best bm25 matches (per requested row) by snippet score.
-SEARCH_POOL_FACTOR = 10
-SEARCH_POOL_MIN = 100
-# bm25 column weights: text, critic, outlet, film_title, film_key.
-_BM25 = "bm25(snippets_fts, 1.0, 0.5, 0.5, 0.5, 0.0)"
+# Search ranks at most this many matches (the newest), so a word in every snippet stays cheap:
+# bm25 costs ~5-20 us per match (it reads each row's column sizes).
+SEARCH_POOL = 500
+# BM25 parameters for ranking search hits (typical snippet length in tokens).
+_BM25_K1 = 1.2
+_BM25_B = 0.75
+_AVG_TOKENS = 20.0
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 _SNIPPET_COLUMNS = """
     s.id, s.review_id, s.film_id, f.title, f.year, s.kind, s.text, s.span_start, s.span_end,
@@ -85,6 +90,14 @@ def fts_query(text: str) -> str | None:
     Only `\\w+` runs survive, each written as an FTS5 string literal, so no user input is ever
     parsed as FTS syntax. Returns None when the text has no word characters.
     """
+    terms = search_terms(text)
+    if not terms:
+        return None
+    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def search_terms(text: str) -> list[str]:
+    """The distinct word tokens of `text` a search uses (at most MAX_SEARCH_TERMS)."""
     terms: list[str] = []
     for match in _WORD.finditer(unicodedata.normalize("NFKC", text)):
         term = match.group(0)[:MAX_TERM_CHARS]
@@ -92,9 +105,7 @@ def fts_query(text: str) -> str | None:
             terms.append(term)
             if len(terms) >= MAX_SEARCH_TERMS:
                 break
-    if not terms:
-        return None
-    return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return terms
 
 
 def score_weight(score: float) -> float:
@@ -138,7 +149,7 @@ class SQLiteStore:
             # busy_timeout first, so the journal-mode switch and migrations wait for a
             # concurrent starter instead of failing with "database is locked".
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
+            await _enable_wal(conn)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await apply_migrations(conn)
@@ -305,6 +316,16 @@ class SQLiteStore:
                 (channel, snippet_id, now),
             )
 
+    async def claim(self, key: str) -> bool:
+        """Claim `key`: True for the first caller ever, False afterwards. The primary key makes
+        this atomic across connections and processes."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        async with self._write_lock:
+            cursor = await self._conn.execute(
+                "INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", (key, now)
+            )
+        return cursor.rowcount == 1
+
     # -- reads ----------------------------------------------------------------------------
 
     async def counts(self) -> StoreCounts:
@@ -438,8 +459,7 @@ class SQLiteStore:
             if len(candidates) > EXACT_CAP:
                 candidates = None
         if candidates is None:
-            want = len(excluded) + limit
-            n_probes = min(max(8 * want, 32), MAX_PROBES)
+            n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
             candidates = await self._probe_candidates(kinds, conds, params, n_probes, rng)
         pool = [c for c in candidates if c[0] not in excluded]
         chosen = weighted_sample(pool, limit, rng)
@@ -449,10 +469,9 @@ class SQLiteStore:
         self, kinds: tuple[str, ...], conds: list[str], params: list[object], cap: int
     ) -> list[tuple[int, float]]:
         """(id, score) of every snippet matching the filter, up to `cap` (covering indexes)."""
-        where = " AND ".join([f"kind IN ({_marks(len(kinds))})", *conds])
+        where = " AND ".join([*conds, f"kind IN ({_marks(len(kinds))})"])
         rows = await self._conn.execute_fetchall(
-            f"SELECT id, score FROM snippets WHERE {where} ORDER BY id LIMIT ?",
-            (*kinds, *params, cap),
+            f"SELECT id, score FROM snippets WHERE {where} LIMIT ?", (*params, *kinds, cap)
         )
         return [(int(r[0]), float(r[1])) for r in rows]
 
@@ -464,49 +483,59 @@ class SQLiteStore:
         n_probes: int,
         rng: random.Random,
     ) -> list[tuple[int, float]]:
-        """(id, score) of the first matching snippet at or after each of n random rowids.
+        """A uniform-ish sample of (id, score) matching the filter, from random rowid probes.
 
-        Probe positions are fractions drawn from `rng` and scaled into the matching id range in
-        SQL, so the whole sample is one round trip. When that range is small, every matching row
-        is fetched instead (exact, and free of the gap bias probes have).
+        With one kind (or a filter), each kind is probed through its (filter, kind, id, score)
+        index: a probe is one seek. Several kinds without a filter walk the rowid order
+        instead, which keeps the kinds in proportion. When the matching id range turns out
+        small, every matching row is fetched instead (exact, and free of the gap bias probes
+        have: a row after a long gap is found by more probes).
         """
-        fractions = [rng.random() for _ in range(n_probes)]
-        values = ", ".join("(?)" for _ in fractions)
-        if len(kinds) == 1 and not conds:
-            # (kind, rowid) index: bounds and each probe are single seeks.
-            bounds_sql = (
-                "SELECT (SELECT min(id) FROM snippets WHERE kind = ?),"
-                " (SELECT max(id) FROM snippets WHERE kind = ?)"
-            )
-            bounds_params: list[object] = [kinds[0], kinds[0]]
-            probe_where = "kind = ?"
-            probe_params: list[object] = [kinds[0]]
+        if conds or len(kinds) == 1:
+            sets = [([*conds, "kind = ?"], [*params, kind]) for kind in kinds]
+            share = max(n_probes // len(kinds), MIN_PROBES)
         else:
-            # Walk the rowid order from each probe; unary + keeps the planner off the filter
-            # indexes, which cannot deliver rows in id order.
-            bounds_sql = "SELECT (SELECT min(id) FROM snippets), (SELECT max(id) FROM snippets)"
-            bounds_params = []
-            probe_where = " AND ".join(
-                [f"+kind IN ({_marks(len(kinds))})", *("+" + c for c in conds)]
-            )
-            probe_params = [*kinds, *params]
+            sets = [([f"+kind IN ({_marks(len(kinds))})"], list(kinds))]
+            share = n_probes
+        found: dict[int, float] = {}
+        small = True
+        for set_conds, set_params in sets:
+            rows, lo, hi = await self._probe(" AND ".join(set_conds), set_params, share, rng)
+            small = small and hi - lo + 1 <= EXACT_CAP
+            found.update(rows)
+        if small and not conds:
+            return await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
+        return sorted(found.items())
+
+    async def _probe(
+        self, where: str, params: list[object], n_probes: int, rng: random.Random
+    ) -> tuple[dict[int, float], int, int]:
+        """Probe one index range: {id: score} of the first match at or after n random ids,
+        and the range's (min id, max id). One round trip: the fractions come from `rng` and
+        are scaled into the range in SQL."""
+        fractions = [rng.random() for _ in range(n_probes)]
         sql = (
-            f"WITH bounds(lo, hi) AS ({bounds_sql}), probes(f) AS (VALUES {values})"
-            " SELECT DISTINCT s.id, s.score, bounds.lo, bounds.hi FROM probes, bounds"
-            " JOIN snippets AS s ON s.id = ("
-            f"   SELECT id FROM snippets WHERE {probe_where}"
-            "    AND id >= bounds.lo + CAST(probes.f * (bounds.hi - bounds.lo + 1) AS INTEGER)"
-            "    ORDER BY id LIMIT 1)"
+            "WITH b(lo, hi) AS MATERIALIZED ("
+            f"  SELECT (SELECT min(id) FROM snippets WHERE {where}),"
+            f"         (SELECT max(id) FROM snippets WHERE {where})),"
+            f" p(f) AS (VALUES {', '.join('(?)' for _ in fractions)}),"
+            " h(id) AS MATERIALIZED ("
+            f"  SELECT (SELECT id FROM snippets WHERE {where}"
+            "           AND id >= b.lo + CAST(p.f * (b.hi - b.lo + 1) AS INTEGER)"
+            "           ORDER BY id LIMIT 1)"
+            "  FROM b, p)"
+            f" SELECT DISTINCT h.id, (SELECT score FROM snippets WHERE {where} AND id = h.id),"
+            "  b.lo, b.hi FROM h, b WHERE h.id IS NOT NULL"
         )
         rows = list(
-            await self._conn.execute_fetchall(sql, (*bounds_params, *fractions, *probe_params))
+            await self._conn.execute_fetchall(
+                sql, (*params, *params, *fractions, *params, *params)
+            )
         )
         if not rows:
-            return []
-        lo, hi = int(rows[0][2]), int(rows[0][3])
-        if hi - lo + 1 <= EXACT_CAP:
-            return await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
-        return [(int(r[0]), float(r[1])) for r in rows]
+            return {}, 0, -1
+        found = {int(r[0]): float(r[1]) for r in rows}
+        return found, int(rows[0][2]), int(rows[0][3])
 
     async def _snippets_by_ids(self, ids: Sequence[int]) -> list[SnippetRow]:
         """Full rows for `ids`, in the order given (missing ids are skipped)."""
@@ -527,33 +556,57 @@ class SQLiteStore:
     ) -> list[SnippetRow]:
         """Full-text search over snippet text, critic, outlet and film title, best first.
 
-        User text only ever becomes quoted literal terms (see `fts_query`). FTS5 ranks the
-        matches by bm25; the best few hundred are then re-ranked by bm25 * (1 + score), so
-        better snippets win among similarly relevant ones without scoring every match.
+        User text only ever becomes quoted literal terms (see `fts_query`). FTS5 finds the
+        matches (all terms, in any column); the newest SEARCH_POOL of them are ranked here by
+        a BM25-style term weight over the snippet text, times (1 + score). FTS5's own bm25()
+        is not used: it scans every occurrence of each term to compute IDF, ~30 ms for a word
+        found in a million snippets, whereas this stays bounded however common the words are.
         """
         terms = fts_query(text)
         if terms is None or limit <= 0:
             return []
-        query = "{text critic outlet film_title} : (" + terms + ")"
+        query = terms
         if film_id is not None:
             query = f'film_key : "f{int(film_id)}" AND ' + query
-        pool = max(limit * SEARCH_POOL_FACTOR, SEARCH_POOL_MIN)
+        pool = max(SEARCH_POOL, limit)
         rows = await self._conn.execute_fetchall(
-            "WITH hits(id, rank) AS ("
-            f"  SELECT rowid, {_BM25} FROM snippets_fts WHERE snippets_fts MATCH ?"
-            f"  ORDER BY {_BM25} LIMIT ?)"
-            f" SELECT {_SNIPPET_COLUMNS} FROM hits JOIN snippets AS s ON s.id = hits.id"
-            f" {_SNIPPET_JOINS}"
-            " ORDER BY hits.rank * (1.0 + max(s.score, 0.0)), s.id LIMIT ?",
-            (query, pool, limit),
+            # rowid order lets FTS5 stop after `pool` matches.
+            "WITH hits(id) AS MATERIALIZED ("
+            "  SELECT rowid FROM snippets_fts WHERE snippets_fts MATCH ?"
+            "  ORDER BY rowid DESC LIMIT ?)"
+            " SELECT s.id, s.text, s.score FROM hits JOIN snippets AS s ON s.id = hits.id",
+            (query, pool),
         )
-        return [_snippet_row(row) for row in rows]
+        words = {_fold(word) for word in search_terms(text)}
+        ranked = sorted(
+            ((_relevance(words, body) * (1.0 + max(sc, 0.0)), sc, sid) for sid, body, sc in rows),
+            reverse=True,
+        )
+        return await self._snippets_by_ids([i for _, _, i in ranked[:limit]])
 
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""
         if not self._closed:
             self._closed = True
             await self._conn.close()
+
+
+async def _enable_wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL, retrying while another connection holds a lock: unlike other
+    statements, the journal-mode change can fail with "database is locked" without waiting
+    on busy_timeout (seen when several processes open a new database at once)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if loop.time() >= deadline:
+                raise
+            await asyncio.sleep(0.01)
 
 
 def _prepare_path(path: Path | str) -> str:
@@ -563,6 +616,27 @@ def _prepare_path(path: Path | str) -> str:
     file = Path(path).expanduser()
     file.parent.mkdir(parents=True, exist_ok=True)
     return str(file)
+
+
+def _fold(word: str) -> str:
+    """Case- and accent-fold a word the way the FTS tokenizer does (approximately)."""
+    folded = word.casefold()
+    if folded.isascii():
+        return folded
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+
+
+def _relevance(words: set[str], text: str) -> float:
+    """BM25 term-frequency part (no IDF: every hit holds every term) of `words` in `text`."""
+    tokens = _WORD.findall(_fold(text))
+    if not tokens:
+        return 0.0
+    norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(tokens) / _AVG_TOKENS)
+    total = 0.0
+    for word in words:
+        tf = tokens.count(word)
+        total += tf * (_BM25_K1 + 1) / (tf + norm)
+    return total
 
 
 def _marks(n: int) -> str:

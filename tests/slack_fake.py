@@ -113,7 +113,8 @@ class FakeSlack:
         )
 
     def rate_limit(self, method: str, *, retry_after: int = 0, times: int = 1) -> None:
-        """The next `times` calls of `method` answer 429 with Retry-After."""
+        """The next `times` calls of `method` (or of any response_url, as "response_url")
+        answer 429 with Retry-After."""
         self._faults.setdefault(method, []).append(
             _Fault(
                 429,
@@ -227,6 +228,10 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
+        fault = self._fault("response_url")
+        if fault is not None:
+            await self._record(Call("response_refused", "-", body, {}, fault.status))
+            return web.json_response(fault.body, status=fault.status, headers=fault.headers)
         if self.record_responses:
             await self._record(
                 Call("response", request.match_info["hook"], body, dict(request.headers))

@@ -416,6 +416,14 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack: Harness) ->
     assert (await slack.reply(2)).data == {"delete_original": True}
 
 
+async def test_rate_limited_response_url_is_retried(slack: Harness) -> None:
+    slack.fake.rate_limit("response_url", retry_after=0)
+    await slack.command("help")
+    await slack.reply()
+    refused = [c for c in slack.fake.calls if c.kind == "response_refused"]
+    assert [c.status for c in refused] == [429]
+
+
 @pytest.mark.parametrize("error", ["not_in_channel", "channel_not_found"])
 async def test_post_outside_the_channel_hints_to_invite(slack: Harness, error: str) -> None:
     _, first = await slack.preview("quote")

@@ -136,7 +136,7 @@ async def test_memory_database_works() -> None:
 
 async def test_concurrent_opens_apply_each_migration_once(tmp_path: Path) -> None:
     path = tmp_path / "race.db"
-    stores = await asyncio.gather(*(SQLiteStore.open(path) for _ in range(4)))
+    stores = await asyncio.gather(*(SQLiteStore.open(path) for _ in range(6)))
     try:
         await stores[0].add_reviews([review(snippets=(snip("Seen by all."),))])
         for s in stores:
@@ -555,3 +555,35 @@ async def test_close_twice(tmp_path: Path) -> None:
     s = await SQLiteStore.open(tmp_path / "c.db")
     await s.close()
     await s.close()
+
+
+async def test_claim_once_across_connections(tmp_path: Path) -> None:
+    path = tmp_path / "claims.db"
+    a = await SQLiteStore.open(path)
+    b = await SQLiteStore.open(path)
+    try:
+        assert await a.claim("daily:chan-1:2024-05-01") is True
+        assert await b.claim("daily:chan-1:2024-05-01") is False
+        assert await a.claim("daily:chan-1:2024-05-01") is False
+        results = await asyncio.gather(*(s.claim("race") for s in (a, b) for _ in range(5)))
+        assert results.count(True) == 1
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_search_ranks_a_bounded_pool_of_newest_matches(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.sqlite as sqlite_module
+
+    await store.add_reviews(
+        [review(snippets=tuple(snip(f"common word {i}", score=i / 10) for i in range(10)))]
+    )
+    assert len(await store.search("common", limit=20)) == 10
+    monkeypatch.setattr(sqlite_module, "SEARCH_POOL", 3)
+    hits = await store.search("common", limit=2)
+    # Only the 3 newest matches are ranked; the best scored of them come first.
+    assert [h.text for h in hits] == ["common word 9", "common word 8"]
+    # The pool never holds fewer rows than asked for.
+    assert len(await store.search("common", limit=20)) == 10

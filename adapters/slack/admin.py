@@ -18,13 +18,9 @@ CACHE_SECONDS = 300.0
 
 
 def admin_ids(settings: Settings) -> frozenset[str]:
-    """Extra admin user ids from SLACK_ADMIN_IDS (comma or space separated), when the
-    setting exists; an empty set otherwise."""
-    raw = getattr(settings, "slack_admin_ids", None)
-    if raw is None:
-        return frozenset()
-    items = re.split(r"[\s,]+", raw) if isinstance(raw, str) else [str(x) for x in raw]
-    return frozenset(i.strip().upper() for i in items if i.strip())
+    """Extra admin user ids from SLACK_ADMIN_IDS (comma or space separated)."""
+    raw = settings.slack_admin_ids or ""
+    return frozenset(i.upper() for i in re.split(r"[\s,]+", raw) if i)
 
 
 class AdminCheck:

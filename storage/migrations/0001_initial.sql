@@ -43,14 +43,14 @@ CREATE TABLE snippets (
     spoiler     INTEGER NOT NULL DEFAULT 0 CHECK (spoiler IN (0, 1))
 );
 CREATE INDEX snippets_review ON snippets (review_id);
--- Covering indexes for weighted picks: (filter, kind) -> (score, rowid).
-CREATE INDEX snippets_film_kind ON snippets (film_id, kind, score);
-CREATE INDEX snippets_critic_kind ON snippets (critic_norm, kind, score)
+-- Weighted picks: each index is (filter, kind, id, score), so a filtered candidate list and
+-- each random "first id >= probe" seek are answered from the index alone.
+CREATE INDEX snippets_kind_pick ON snippets (kind, id, score);
+CREATE INDEX snippets_film_pick ON snippets (film_id, kind, id, score);
+CREATE INDEX snippets_critic_pick ON snippets (critic_norm, kind, id, score)
     WHERE critic_norm IS NOT NULL;
-CREATE INDEX snippets_outlet_kind ON snippets (outlet_norm, kind, score)
+CREATE INDEX snippets_outlet_pick ON snippets (outlet_norm, kind, id, score)
     WHERE outlet_norm IS NOT NULL;
--- (kind, rowid): random rowid probes within one kind.
-CREATE INDEX snippets_kind ON snippets (kind);
 
 CREATE TABLE releases (
     id         INTEGER PRIMARY KEY,
