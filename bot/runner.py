@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.app import App
 
 log = logging.getLogger(__name__)
 
-Frontend = Callable[[App], Awaitable[None]]
+Frontend = Callable[[App], Coroutine[Any, Any, None]]
 SHUTDOWN_SECONDS = 8.0
 """How long front ends get to finish in-flight work after SIGTERM (containers allow 10 s)."""
 
@@ -39,13 +40,15 @@ async def run_until_stopped(app: App, frontends: dict[str, Frontend]) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    tasks = {asyncio.create_task(run(app), name=name): name for name, run in frontends.items()}
+    tasks: dict[asyncio.Task[None], str] = {
+        asyncio.create_task(run(app), name=name): name for name, run in frontends.items()
+    }
     stopper = asyncio.create_task(stop.wait(), name="signal")
     try:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            if task is not stopper and not task.cancelled() and task.exception() is not None:
-                log.error("%s stopped: %r", tasks[task], task.exception())
+        for task, name in tasks.items():
+            if task in done and not task.cancelled() and task.exception() is not None:
+                log.error("%s stopped: %r", name, task.exception())
         if stopper in done:
             log.info("signal received: shutting down")
     finally:
