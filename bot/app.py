@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.health import Liveness
 from bot.ingest.sample import load_sample_if_empty
 from bot.service import Service
 from storage.sqlite import SQLiteStore
@@ -20,6 +21,7 @@ class App:
     settings: Settings
     store: SQLiteStore
     service: Service
+    liveness: Liveness = field(default_factory=Liveness)
 
 
 @asynccontextmanager

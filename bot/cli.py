@@ -137,6 +137,85 @@ def console() -> None:
     _with_app(lambda app: run_console(app.service, console=out))
 
 
+@cli.command()
+def healthcheck() -> None:
+    """Exit 0 when the database is sound and every configured adapter showed life recently."""
+    from bot.health import check_health, expected_components
+
+    settings = _settings()
+    healthy, reason = _run(check_health(settings.db_path(), expected_components(settings)))
+    print(reason)
+    raise typer.Exit(0 if healthy else 1)
+
+
+db_app = typer.Typer(
+    name="db", help="Back up, check and inspect the database.", no_args_is_help=True
+)
+cli.add_typer(db_app, name="db")
+
+
+@db_app.command("backup")
+def db_backup(
+    dest: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+) -> None:
+    """Copy the database with SQLite's online backup API (safe while the bot runs)."""
+    from storage import maintenance
+
+    src = _settings().db_path()
+    try:
+        size = _run(maintenance.backup(src, dest))
+    except (maintenance.DatabaseMissing, OSError) as exc:
+        err.print(f"backup failed: {exc}", style="bold red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"backed up {src} to {dest} ({size / 1024 / 1024:.1f} MB)", markup=False)
+
+
+@db_app.command("check")
+def db_check(
+    quick: Annotated[bool, typer.Option(help="A faster, less thorough check.")] = False,
+) -> None:
+    """Run SQLite's integrity and foreign-key checks."""
+    from storage import maintenance
+
+    path = _settings().db_path()
+    try:
+        problems = _run(maintenance.check(path, quick=quick))
+    except maintenance.DatabaseMissing as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(1) from None
+    for problem in problems[:50]:
+        err.print(problem, style="red", markup=False, highlight=False)
+    if problems:
+        raise typer.Exit(1)
+    out.print(f"{path}: ok", markup=False)
+
+
+@db_app.command("stats")
+def db_stats(as_json: JsonFlag = False) -> None:
+    """Size, schema version and row counts."""
+    from storage import maintenance
+
+    path = _settings().db_path()
+    try:
+        stats = _run(maintenance.stats(path))
+    except maintenance.DatabaseMissing as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(dataclasses.asdict(stats), indent=2))
+        return
+    table = Table(title=str(path), show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("Size", f"{stats.size_bytes / 1024 / 1024:.1f} MB")
+    table.add_row("WAL", f"{stats.wal_bytes / 1024 / 1024:.1f} MB")
+    table.add_row("Free pages", f"{stats.free_pages:,} of {stats.pages:,}")
+    table.add_row("Schema version", str(stats.schema_version))
+    for name, count in stats.rows.items():
+        table.add_row(name.replace("_", " ").capitalize(), f"{count:,}")
+    out.print(table)
+
+
 # -- ingest and extraction ---------------------------------------------------------------
 
 

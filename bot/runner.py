@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.app import App
+from bot.health import heartbeat_loop
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ async def run_until_stopped(app: App, frontends: dict[str, Frontend]) -> None:
         asyncio.create_task(run(app), name=name): name for name, run in frontends.items()
     }
     stopper = asyncio.create_task(stop.wait(), name="signal")
+    beats = asyncio.create_task(heartbeat_loop(app.store, app.liveness), name="heartbeats")
     try:
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         for task, name in tasks.items():
@@ -53,6 +55,7 @@ async def run_until_stopped(app: App, frontends: dict[str, Frontend]) -> None:
             log.info("signal received: shutting down")
     finally:
         stopper.cancel()
+        beats.cancel()
         for task in tasks:
             task.cancel()
         _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS) if tasks else ((), ())

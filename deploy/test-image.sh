@@ -9,7 +9,8 @@
 # 4. builds deploy/Dockerfile on that base with buildah (vfs storage, chroot isolation,
 #    docker format so HEALTHCHECK is kept);
 # 5. inside the image, with the root filesystem mounted read-only, /data a fresh volume and
-#    /tmp a scratch dir: pullquote --version, ingest a review, quote --json, healthcheck, id -u;
+#    /tmp a scratch dir: pullquote --version, ingest a review, quote --json, healthcheck (also
+#    that it fails for an adapter with no heartbeat), db check, db backup, id -u;
 #    checks the image config (user, HEALTHCHECK, volume, entrypoint) and that nothing was
 #    written outside /data and /tmp.
 #
@@ -354,6 +355,28 @@ else
     else
         fail "pullquote healthcheck: exit $rc: $out"
     fi
+fi
+
+# ... and it notices a configured adapter that never showed life (what a dead bot looks like).
+CMD=(pullquote healthcheck)
+if out=$(in_image -e DISCORD_TOKEN=not-a-real-token 2>&1); then
+    fail "pullquote healthcheck with DISCORD_TOKEN set and no heartbeat: exit 0, expected failure"
+else
+    pass "pullquote healthcheck fails without an adapter heartbeat: ${out##*$'\n'}"
+fi
+
+# $ pullquote db check; pullquote db backup /tmp/backup.db
+CMD=(pullquote db check)
+if out=$(in_image 2>&1); then
+    pass "pullquote db check: $out"
+else
+    fail "pullquote db check: $out"
+fi
+CMD=(pullquote db backup /tmp/backup.db)
+if out=$(in_image 2>&1) && [[ -s $WORK/tmp/backup.db ]]; then
+    pass "pullquote db backup /tmp/backup.db: $out"
+else
+    fail "pullquote db backup /tmp/backup.db: ${out:-no file written}"
 fi
 
 # Nothing written outside /data and /tmp (what buildah itself bind-mounts excepted).

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
 from typing import Protocol
 
 from storage.records import (
     AddOutcome,
+    Claim,
+    DailyPostRow,
+    FailureOutcome,
     FilmRow,
     FilmStats,
     NewReview,
+    NewSchedule,
+    PendingPost,
+    PostStatus,
     ReleaseRow,
+    ScheduleRow,
+    ScheduleState,
     SnippetFilter,
     SnippetRow,
     StoreCounts,
@@ -77,6 +86,150 @@ class Store(Protocol):
         across connections and processes). Used for idempotent posts and retried requests."""
         ...
 
+    async def beat(self, component: str, detail: str | None = None) -> None:
+        """Record that a running component is alive (read by `pullquote healthcheck`)."""
+        ...
+
     async def close(self) -> None:
         """Close the connection."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    """Persistence of daily-post schedules and of the (schedule, local date) claims that make
+    each day's post go out exactly once, across restarts and processes (issue 6)."""
+
+    async def save_schedule(self, new: NewSchedule, now: dt.datetime) -> ScheduleRow:
+        """Create or replace the channel's schedule (state active, failures reset)."""
+        ...
+
+    async def schedule(self, schedule_id: int) -> ScheduleRow | None:
+        """One schedule by id."""
+        ...
+
+    async def schedule_for(self, platform: str, channel_id: str) -> ScheduleRow | None:
+        """The channel's schedule, if it has one (whatever its state)."""
+        ...
+
+    async def set_schedule_state(
+        self,
+        schedule_id: int,
+        state: ScheduleState,
+        now: dt.datetime,
+        *,
+        reason: str | None = None,
+        next_date: dt.date | None = None,
+        next_due: dt.datetime | None = None,
+    ) -> ScheduleRow | None:
+        """Pause, resume or turn off; resuming resets failures and moves the next post."""
+        ...
+
+    async def due_schedules(self, now: dt.datetime, limit: int) -> list[ScheduleRow]:
+        """Active schedules whose next post is due at or before `now`, oldest first."""
+        ...
+
+    async def daily_post(self, schedule_id: int, local_date: dt.date) -> DailyPostRow | None:
+        """The post row of one (schedule, local date)."""
+        ...
+
+    async def last_post(
+        self, schedule_id: int, statuses: Sequence[PostStatus] = ("sent",)
+    ) -> DailyPostRow | None:
+        """The schedule's latest post row with one of `statuses`."""
+        ...
+
+    async def bag(self, schedule_id: int) -> tuple[int, list[int], int | None]:
+        """The shuffle bag: the current cycle, snippets used in it, and the last snippet."""
+        ...
+
+    async def claim_post(self, claim: Claim) -> bool:
+        """Claim (schedule, local date) and move the schedule on, in one transaction; True
+        only for the one caller that inserted the row."""
+        ...
+
+    async def skip_post(
+        self,
+        schedule_id: int,
+        local_date: dt.date,
+        due_at: dt.datetime,
+        reason: str,
+        now: dt.datetime,
+        next_date: dt.date,
+        next_due: dt.datetime,
+    ) -> bool:
+        """Record a post that will not go out (missed beyond the grace window) and move on."""
+        ...
+
+    async def advance_schedule(
+        self, schedule_id: int, from_date: dt.date, next_date: dt.date, next_due: dt.datetime
+    ) -> None:
+        """Move the schedule's next post on, if it still points at `from_date`."""
+        ...
+
+    async def mark_sent(
+        self, schedule_id: int, local_date: dt.date, message_id: str, now: dt.datetime
+    ) -> None:
+        """The claimed post went out as `message_id`: record it and reset failures."""
+        ...
+
+    async def mark_failed(
+        self,
+        schedule_id: int,
+        local_date: dt.date,
+        *,
+        kind: str,
+        error: str,
+        now: dt.datetime,
+        retry_at: dt.datetime | None,
+        pause_after: int,
+    ) -> FailureOutcome:
+        """Record a failed attempt (retried at `retry_at` if given); pauses the schedule after
+        `pause_after` consecutive failures."""
+        ...
+
+    async def release_claim(
+        self, schedule_id: int, local_date: dt.date, lease_until: dt.datetime, note: str
+    ) -> None:
+        """Keep an in-doubt claim claimed but look at it again after `lease_until`."""
+        ...
+
+    async def settle_post(
+        self, schedule_id: int, local_date: dt.date, status: PostStatus, note: str
+    ) -> None:
+        """Close a post row for good (failed or skipped, no more retries)."""
+        ...
+
+    async def expired_claims(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+        """Claims whose lease ran out: their send outcome is unknown."""
+        ...
+
+    async def retryable_posts(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+        """Failed posts of active schedules whose retry time has come."""
+        ...
+
+    async def retake_post(
+        self,
+        schedule_id: int,
+        local_date: dt.date,
+        *,
+        expect: PostStatus,
+        owner: str,
+        now: dt.datetime,
+        lease_until: dt.datetime,
+    ) -> bool:
+        """Take over an expired claim or a failed post (compare-and-set on its status and
+        lease); True for the one caller that got it."""
+        ...
+
+    async def films_released_on(self, month: int, day: int) -> list[tuple[int, int | None]]:
+        """(film id, release year) of films with a release event on this month and day."""
+        ...
+
+
+class ScheduleHost(Protocol):
+    """A store that also keeps schedules (SQLiteStore.schedules)."""
+
+    @property
+    def schedules(self) -> ScheduleStore:
+        """The schedule store over the same database."""
         ...

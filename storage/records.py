@@ -151,3 +151,104 @@ class SnippetFilter:
     film_id: int | None = None
     critic: str | None = None
     outlet: str | None = None
+
+
+# -- daily posts (issue 6) ---------------------------------------------------------------------
+
+DailyKind = Literal["critic", "excerpt", "any"]
+ScheduleState = Literal["active", "paused", "off"]
+PostStatus = Literal["claimed", "sent", "failed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewSchedule:
+    """A channel's daily post as `/daily set` asks for it (one per platform channel)."""
+
+    platform: str
+    channel_id: str
+    local_time: dt.time
+    tz: str
+    next_date: dt.date
+    next_due: dt.datetime
+    workspace_id: str | None = None
+    film_id: int | None = None
+    kind: DailyKind = "any"
+    on_this_day: bool = False
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    """A stored schedule; `next_due` is the aware UTC instant of the post for `next_date`."""
+
+    id: int
+    platform: str
+    channel_id: str
+    workspace_id: str | None
+    local_time: dt.time
+    tz: str
+    film_id: int | None
+    kind: DailyKind
+    on_this_day: bool
+    state: ScheduleState
+    paused_reason: str | None
+    next_date: dt.date
+    next_due: dt.datetime
+    failures: int
+    last_error: str | None
+    last_error_kind: str | None
+    last_error_at: dt.datetime | None
+    created_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPostRow:
+    """One (schedule, local date): claimed before sending, then sent, failed or skipped."""
+
+    schedule_id: int
+    local_date: dt.date
+    status: PostStatus
+    due_at: dt.datetime
+    snippet_id: int | None
+    cycle: int
+    owner: str | None
+    lease_until: dt.datetime | None
+    claimed_at: dt.datetime | None
+    attempts: int
+    retry_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    message_id: str | None
+    error: str | None
+    error_kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPost:
+    """A post needing attention (an expired claim, a failed post due for a retry)."""
+
+    post: DailyPostRow
+    schedule: ScheduleRow
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a claim writes: the post row and where the schedule moves on to."""
+
+    schedule_id: int
+    local_date: dt.date
+    due_at: dt.datetime
+    snippet_id: int | None
+    cycle: int
+    owner: str
+    now: dt.datetime
+    lease_until: dt.datetime
+    next_date: dt.date
+    next_due: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FailureOutcome:
+    """After recording a failed attempt: consecutive failures and whether it paused."""
+
+    failures: int
+    paused: bool

@@ -31,6 +31,7 @@ from storage.records import (
     SnippetRow,
     StoreCounts,
 )
+from storage.schedules import SQLiteSchedules
 
 BUSY_TIMEOUT_MS = 5000
 # Channel history rows kept per channel (the trim trigger in 0001_initial.sql uses the same 50).
@@ -326,6 +327,17 @@ class SQLiteStore:
             )
         return cursor.rowcount == 1
 
+    async def beat(self, component: str, detail: str | None = None) -> None:
+        """Record that `component` (discord, slack, scheduler) is alive right now."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        async with self._write_lock:
+            await self._conn.execute(
+                "INSERT INTO heartbeats (component, beat_at, detail) VALUES (?, ?, ?)"
+                " ON CONFLICT (component) DO UPDATE SET beat_at = excluded.beat_at,"
+                " detail = excluded.detail",
+                (component, now, detail),
+            )
+
     # -- reads ----------------------------------------------------------------------------
 
     async def counts(self) -> StoreCounts:
@@ -583,6 +595,11 @@ class SQLiteStore:
             reverse=True,
         )
         return await self._snippets_by_ids([i for _, _, i in ranked[:limit]])
+
+    @property
+    def schedules(self) -> SQLiteSchedules:
+        """Daily-post schedules and claims over this connection (storage/schedules.py)."""
+        return SQLiteSchedules(self._conn, self._write_lock)
 
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""

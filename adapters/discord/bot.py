@@ -125,13 +125,17 @@ async def run_discord(app: App) -> None:
     """Run the Discord bot until cancelled, then close the connection cleanly."""
     token = _token(app.settings)
     bot = build_client(app)
-    async with bot:
-        try:
-            await bot.start(token)
-        except discord.LoginFailure:
-            raise ConfigError("Discord rejected DISCORD_TOKEN; copy it again.") from None
-        except discord.PrivilegedIntentsRequired:
-            raise ConfigError("Discord refused the gateway intents.") from None
+    app.liveness.register("discord", lambda: bot.is_ready() and not bot.is_closed())
+    try:
+        async with bot:
+            try:
+                await bot.start(token)
+            except discord.LoginFailure:
+                raise ConfigError("Discord rejected DISCORD_TOKEN; copy it again.") from None
+            except discord.PrivilegedIntentsRequired:
+                raise ConfigError("Discord refused the gateway intents.") from None
+    finally:
+        app.liveness.unregister("discord")
 
 
 async def sync_commands(app: App, guild_id: int | None = None) -> list[str]:

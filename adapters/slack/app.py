@@ -395,6 +395,13 @@ def web_app(bolt: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
     return application
 
 
+def _socket_open(handler: AsyncSocketModeHandler) -> bool:
+    """Whether the Socket Mode WebSocket is up (a cheap, synchronous liveness probe)."""
+    socket = handler.client
+    session = getattr(socket, "current_session", None)
+    return not socket.closed and session is not None and not session.closed
+
+
 async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
     """Run the Slack app until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else
     HTTP on PORT at /slack/events. Connections and sessions are closed on the way out."""
@@ -415,8 +422,10 @@ async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
             try:
                 await handler.connect_async()  # type: ignore[no-untyped-call]
                 log.info("Slack: connected in Socket Mode")
+                app.liveness.register("slack", lambda: _socket_open(handler))
                 await asyncio.Event().wait()
             finally:
+                app.liveness.unregister("slack")
                 await handler.close_async()  # type: ignore[no-untyped-call]
                 await adapter.drain()
         else:
@@ -425,7 +434,9 @@ async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
             try:
                 await web.TCPSite(runner, host, settings.port).start()
                 log.info("Slack: listening on %s:%d%s", host, settings.port, EVENTS_PATH)
+                app.liveness.register("slack", lambda: bool(runner.sites))
                 await asyncio.Event().wait()
             finally:
+                app.liveness.unregister("slack")
                 await runner.cleanup()
                 await adapter.drain()
