@@ -115,18 +115,27 @@ def run() -> None:
     """Run the configured adapters (Discord, Slack); the local console when none is set."""
     settings = _settings(sys.stdout)
 
-    async def go(app: App) -> None:
+    async def go(app: App) -> int:
         from bot.runner import configured_frontends, run_until_stopped
 
         frontends = configured_frontends(app)
         if frontends:
             await run_until_stopped(app, frontends)
-        else:
-            from adapters.console.app import run_console
+            return 0
+        from adapters.console.app import run_console
 
-            await run_console(app.service, console=out)
+        if await run_console(app.service, console=out) == 0 and not sys.stdin.isatty():
+            # No tokens and no input (e.g. a container without settings): say what to set
+            # instead of exiting quietly into a restart loop.
+            err.print(
+                "Nothing to run: no DISCORD_TOKEN or SLACK_BOT_TOKEN is set and there is no "
+                "console input. Set them (see deploy/.env.example).",
+                style="bold red",
+            )
+            return 2
+        return 0
 
-    _with_app(go, settings)
+    raise typer.Exit(_with_app(go, settings))
 
 
 @cli.command()

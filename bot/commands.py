@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-OptionType = Literal["text", "film", "region", "integer", "boolean"]
+OptionType = Literal["text", "film", "region", "integer", "boolean", "timezone"]
 Access = Literal["everyone", "admin"]
 
 MAX_TEXT = 200
@@ -45,10 +45,19 @@ class Command:
     access: Access = "everyone"
     previewable: bool = False
     """Answers with a private preview and Post / Another / Cancel buttons."""
+    subcommands: tuple[Command, ...] = ()
+    """A group: `/daily set ...`; each platform shows the subcommands under the group."""
+    word_per_option: bool = False
+    """Typed grammar: loose words fill the required options one word each, the last one
+    taking the rest (`/daily set 09:00 new york`), instead of all going to the first."""
 
     def option(self, name: str) -> Option | None:
         """The option called `name`, if this command has one."""
         return next((o for o in self.options if o.name == name), None)
+
+    def subcommand(self, name: str) -> Command | None:
+        """The subcommand called `name`, if this command is a group."""
+        return next((c for c in self.subcommands if c.name == name), None)
 
 
 _FILM = Option("film", "Film title, e.g. “Her” or “Her (2013)”", "film")
@@ -91,6 +100,47 @@ COMMANDS: tuple[Command, ...] = (
         (Option("text", "Words to look for", required=True), _FILM),
     ),
     Command("help", "What Pullquote can do"),
+    Command(
+        "daily",
+        "A daily quote in this channel at a set time (admins)",
+        access="admin",
+        subcommands=(
+            Command(
+                "set",
+                "Post a daily quote here at a time of day in a time zone",
+                (
+                    Option("time", "Time of day, e.g. 09:00 or 6:30pm", required=True,
+                           max_length=20),
+                    Option("timezone", "IANA time zone, e.g. Europe/London", "timezone",
+                           required=True, max_length=64),
+                    Option("film", "Only quotes about this film", "film"),
+                    Option(
+                        "kind",
+                        "What to post (default: any)",
+                        choices=(
+                            Choice("Critic quote", "critic"),
+                            Choice("Review excerpt", "excerpt"),
+                            Choice("Any", "any"),
+                        ),
+                    ),
+                    Option("anniversary", "Prefer a film released on this day", "boolean"),
+                ),
+                access="admin",
+                word_per_option=True,
+            ),
+            Command("off", "Stop the daily post in this channel", access="admin"),
+            Command("pause", "Pause the daily post (keeps its settings)", access="admin"),
+            Command("resume", "Resume a paused daily post", access="admin"),
+            Command(
+                "status", "Next daily post (local and UTC), last post, last error",
+                access="admin",
+            ),
+            Command(
+                "now", "Post a test card now (today's daily post still goes out)",
+                access="admin",
+            ),
+        ),
+    ),
 )
 
 

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
         "besides workspace admins and owners.",
     )
     port: int = Field(default=3000, ge=1, le=65535)
+    daily_grace_hours: float = Field(
+        default=6.0,
+        ge=0,
+        le=23,
+        description="A daily post missed while the bot was down still goes out if it is at "
+        "most this many hours late; otherwise that day is skipped (and recorded).",
+    )
+    daily_concurrency: int = Field(
+        default=64, ge=1, le=1000, description="Daily posts sent at once (within rate limits)."
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 
@@ -34,32 +34,59 @@ def split_year(query: str) -> tuple[str, int | None]:
 
 @dataclass(frozen=True, slots=True)
 class FilmIndex:
-    """An in-memory index of film titles and aliases, rebuilt when the collection changes."""
+    """An in-memory index of film titles and aliases, rebuilt when the collection changes.
+
+    The normalised keys are computed once, when the index is built (a lookup used to redo
+    them for every film: ~25 ms per /quote film:... at 10,000 films)."""
 
     films: tuple[FilmRow, ...]
+    _pairs: tuple[tuple[str, FilmRow], ...] = field(init=False, repr=False, compare=False)
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _exact: dict[str, list[FilmRow]] = field(init=False, repr=False, compare=False)
+    _by_id: dict[int, FilmRow] = field(init=False, repr=False, compare=False)
+    _order: dict[int, int] = field(init=False, repr=False, compare=False)
 
-    def _keys(self) -> list[tuple[str, FilmRow]]:
-        keys: list[tuple[str, FilmRow]] = []
+    def __post_init__(self) -> None:
+        pairs: list[tuple[str, FilmRow]] = []
         for f in self.films:
             for name in (f.title, *f.aliases):
                 key = normalise_title(name)
-                keys.append((key, f))
+                pairs.append((key, f))
                 bare = _ARTICLE.sub("", key)
                 if bare != key:
-                    keys.append((bare, f))
-        return keys
+                    pairs.append((bare, f))
+        exact: dict[str, list[FilmRow]] = {}
+        for key, f in pairs:
+            exact.setdefault(key, []).append(f)
+        by_id: dict[int, FilmRow] = {}
+        for f in self.films:
+            by_id.setdefault(f.id, f)
+        object.__setattr__(self, "_pairs", tuple(pairs))
+        object.__setattr__(self, "_names", tuple(k for k, _ in pairs))
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_order", {id(f): n for n, f in enumerate(self.films)})
+
+    def _keys(self) -> tuple[tuple[str, FilmRow], ...]:
+        return self._pairs
 
     def resolve(self, query: str) -> list[FilmRow]:
         """Films matching `query`, best first: exact matches, else fuzzy ones (>= 80/100)."""
         m = _ID.match(query.strip())
         if m:
-            return [f for f in self.films if f.id == int(m.group(1))]
+            found_id = self._by_id.get(int(m.group(1)))
+            return [found_id] if found_id is not None else []
         title, year = split_year(query)
         key = normalise_title(title)
         if not key:
             return []
-        keys = self._keys()
-        exact = _dedupe([f for k, f in keys if k in (key, _ARTICLE.sub("", key))])
+        keys = self._pairs
+        bare_key = _ARTICLE.sub("", key)
+        exact = _dedupe(self._exact.get(key, []))
+        if bare_key != key and bare_key in self._exact:
+            # In collection order, as if both keys had been looked for in one pass.
+            both = _dedupe(exact + self._exact[bare_key])
+            exact = sorted(both, key=lambda f: self._order[id(f)])
         if year is not None:
             dated = [f for f in exact if f.year == year]
             if dated:
@@ -71,7 +98,7 @@ class FilmIndex:
         # resolve to "Batman" just because one contains the other.
         found = process.extract(
             key,
-            [k for k, _ in keys],
+            self._names,
             scorer=fuzz.token_sort_ratio,
             processor=utils.default_process,
             score_cutoff=_MIN_SCORE,
@@ -87,10 +114,10 @@ class FilmIndex:
         key = normalise_title(split_year(query)[0])
         if not key:
             return sorted(self.films, key=lambda f: normalise_title(f.title))[:limit]
-        keys = self._keys()
+        keys = self._pairs
         prefix = _dedupe([f for k, f in keys if k.startswith(key)])
         found = process.extract(
-            key, [k for k, _ in keys], scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 2
+            key, self._names, scorer=fuzz.WRatio, score_cutoff=60, limit=limit * 2
         )
         fuzzy = [keys[i][1] for _, _, i in found]
         return _dedupe(prefix + fuzzy)[:limit]

@@ -18,6 +18,8 @@ MAX_LINE = 2000
 class Invocation:
     command: Command
     args: dict[str, str | bool | int] = field(default_factory=dict)
+    parent: Command | None = None
+    """The group a subcommand was run under (`daily` for `/daily set ...`)."""
 
 
 def _coerce(opt: Option, raw: str) -> str | bool | int:
@@ -66,7 +68,39 @@ def parse(line: str) -> Invocation:
     if cmd is None:
         names = ", ".join(f"/{c.name}" for c in COMMANDS)
         raise BadInput(f"There is no /{name} command.", hint=f"Try one of: {names}.")
+    if cmd.subcommands:
+        return bind_group(cmd, words[1:])
     return bind(cmd, words[1:])
+
+
+def bind_group(group: Command, words: list[str]) -> Invocation:
+    """`/daily set 09:00 Europe/London`: the first word names the subcommand."""
+    sub = group.subcommand(words[0].lower()) if words else None
+    if sub is None:
+        raise BadInput(
+            f"/{group.name} needs one of: {', '.join(c.name for c in group.subcommands)}.",
+            hint=usage(group),
+        )
+    try:
+        inv = bind(sub, words[1:])
+    except BadInput as exc:
+        message = exc.message.replace(f"/{sub.name} ", f"/{group.name} {sub.name} ", 1)
+        raise BadInput(message, hint=usage(sub, group)) from None
+    return Invocation(sub, inv.args, parent=group)
+
+
+def _spread(cmd: Command, positional: list[str], args: dict[str, str | bool | int]) -> None:
+    """Loose words one per free required option, the last one taking the rest."""
+    free = [o for o in cmd.options if o.required and o.name not in args]
+    if not free:
+        raise BadInput(f"/{cmd.name} takes no more words: “{' '.join(positional)}”.")
+    for index, opt in enumerate(free):
+        if not positional:
+            break
+        last = index == len(free) - 1
+        take = positional if last else positional[:1]
+        positional = [] if last else positional[1:]
+        args[opt.name] = _coerce(opt, " ".join(take))
 
 
 def bind(cmd: Command, words: list[str]) -> Invocation:
@@ -80,7 +114,9 @@ def bind(cmd: Command, words: list[str]) -> Invocation:
             args[opt.name] = _coerce(opt, value)
         else:
             positional.append(word)
-    if positional:
+    if positional and cmd.word_per_option:
+        _spread(cmd, positional, args)
+    elif positional:
         free = [o for o in cmd.options if o.name not in args and o.type != "boolean"]
         if not free:
             raise BadInput(f"/{cmd.name} takes no more words: “{' '.join(positional)}”.")
@@ -93,7 +129,11 @@ def bind(cmd: Command, words: list[str]) -> Invocation:
     return Invocation(cmd, args)
 
 
-def usage(cmd: Command) -> str:
-    """One-line usage, e.g. `/release <film> [region]`."""
+def usage(cmd: Command, parent: Command | None = None) -> str:
+    """One-line usage, e.g. `/release <film> [region]`, `/daily set|off|...`."""
+    if cmd.subcommands:
+        return f"/{cmd.name} " + "|".join(c.name for c in cmd.subcommands)
+    if parent is not None:
+        return f"/{parent.name} " + usage(cmd).removeprefix("/")
     parts = [f"<{o.name}>" if o.required else f"[{o.name}]" for o in cmd.options]
     return " ".join([f"/{cmd.name}", *parts])

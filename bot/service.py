@@ -103,24 +103,11 @@ class Service:
     # -- snippets ------------------------------------------------------------------------
 
     async def _pick(self, flt: SnippetFilter, channel: str) -> SnippetRow | None:
-        recent = await self.store.recent_snippets(channel, RECENT)
-        rows = await self.store.pick_snippets(
-            flt, exclude=recent, limit=CANDIDATES, rng=self._rng
+        # Recent history, the weighted pick (with its "seen everything" fallbacks) and the
+        # history insert happen in one store call: one round trip, one transaction.
+        return await self.store.pick_for_channel(
+            flt, channel, recent=RECENT, limit=CANDIDATES, rng=self._rng
         )
-        if not rows and recent:
-            # The channel has seen the whole pool: start over, but not with the last one.
-            rows = await self.store.pick_snippets(
-                flt, exclude=recent[:1], limit=CANDIDATES, rng=self._rng
-            )
-            if not rows:
-                rows = await self.store.pick_snippets(
-                    flt, exclude=(), limit=CANDIDATES, rng=self._rng
-                )
-        if not rows:
-            return None
-        row = rows[0]
-        await self.store.remember_shown(channel, row.id)
-        return row
 
     async def _snippet_card(
         self,
@@ -177,17 +164,12 @@ class Service:
         if row is None:
             raise NotFound("That preview has expired.", hint="Run the command again.")
         flt = SnippetFilter(kinds=(row.kind,), film_id=row.film_id)
-        recent = await self.store.recent_snippets(channel, RECENT)
-        exclude = [snippet_id, *recent]
-        rows = await self.store.pick_snippets(
-            flt, exclude=exclude, limit=CANDIDATES, rng=self._rng
-        ) or await self.store.pick_snippets(
-            flt, exclude=[snippet_id], limit=CANDIDATES, rng=self._rng
+        pick = await self.store.pick_for_channel(
+            flt, channel, recent=RECENT, limit=CANDIDATES, rng=self._rng, avoid=(snippet_id,)
         )
-        if not rows:
+        if pick is None:
             raise NothingMatches(f"There is only one to pick from for {row.film_title}.")
-        await self.store.remember_shown(channel, rows[0].id)
-        return snippet_card(rows[0])
+        return snippet_card(pick)
 
     async def card_for(self, snippet_id: int) -> Card:
         """The card of one snippet, e.g. to publish a preview the user chose to Post."""

@@ -359,10 +359,12 @@ fi
 
 # ... and it notices a configured adapter that never showed life (what a dead bot looks like).
 CMD=(pullquote healthcheck)
-if out=$(in_image -e DISCORD_TOKEN=not-a-real-token 2>&1); then
+if out=$(in_image -e DISCORD_TOKEN=not-a-real-token 2>"$WORK/stderr"); then
     fail "pullquote healthcheck with DISCORD_TOKEN set and no heartbeat: exit 0, expected failure"
+elif [[ ${out,,} == *discord* ]]; then
+    pass "pullquote healthcheck fails without an adapter heartbeat: $out"
 else
-    pass "pullquote healthcheck fails without an adapter heartbeat: ${out##*$'\n'}"
+    fail "pullquote healthcheck without a heartbeat: no reason naming discord: $out $(tail -n 3 "$WORK/stderr")"
 fi
 
 # $ pullquote db check; pullquote db backup /tmp/backup.db

@@ -94,6 +94,23 @@ class Store(Protocol):
         """Close the connection."""
         ...
 
+    async def pick_for_channel(
+        self,
+        flt: SnippetFilter,
+        channel: str,
+        *,
+        recent: int,
+        limit: int,
+        rng: random.Random,
+        avoid: Sequence[int] = (),
+    ) -> SnippetRow | None:
+        """One snippet for `channel`, remembered there, in one round trip and transaction:
+        `recent_snippets` + `pick_snippets` + `remember_shown` (the hot path of /quote).
+        Not one of the channel's `recent` latest nor in `avoid`; when the channel has seen
+        the whole pool, not the very last one, then anything but `avoid`. None when nothing
+        matches."""
+        ...
+
 
 class ScheduleStore(Protocol):
     """Persistence of daily-post schedules and of the (schedule, local date) claims that make
@@ -124,8 +141,10 @@ class ScheduleStore(Protocol):
         """Pause, resume or turn off; resuming resets failures and moves the next post."""
         ...
 
-    async def due_schedules(self, now: dt.datetime, limit: int) -> list[ScheduleRow]:
-        """Active schedules whose next post is due at or before `now`, oldest first."""
+    async def due_schedules(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[ScheduleRow]:
+        """Active schedules (of `platforms`, if given) due at or before `now`, oldest first."""
         ...
 
     async def daily_post(self, schedule_id: int, local_date: dt.date) -> DailyPostRow | None:
@@ -182,9 +201,11 @@ class ScheduleStore(Protocol):
         now: dt.datetime,
         retry_at: dt.datetime | None,
         pause_after: int,
+        in_doubt: bool = False,
     ) -> FailureOutcome:
         """Record a failed attempt (retried at `retry_at` if given); pauses the schedule after
-        `pause_after` consecutive failures."""
+        `pause_after` consecutive failures. `in_doubt`: the send may have gone out, so the
+        row stays claimed and is looked up (not resent) once `retry_at` passes."""
         ...
 
     async def release_claim(
@@ -199,11 +220,15 @@ class ScheduleStore(Protocol):
         """Close a post row for good (failed or skipped, no more retries)."""
         ...
 
-    async def expired_claims(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+    async def expired_claims(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[PendingPost]:
         """Claims whose lease ran out: their send outcome is unknown."""
         ...
 
-    async def retryable_posts(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+    async def retryable_posts(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[PendingPost]:
         """Failed posts of active schedules whose retry time has come."""
         ...
 

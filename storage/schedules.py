@@ -105,6 +105,13 @@ def _post(row: Any, offset: int = 0) -> DailyPostRow:
     )
 
 
+def _platforms(platforms: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    if platforms is None:
+        return "", ()
+    names = tuple(platforms) or ("",)
+    return f" AND s.platform IN ({', '.join('?' for _ in names)})", names
+
+
 class SQLiteSchedules:
     """`ScheduleStore` on the store's aiosqlite connection, sharing its write lock so that a
     multi-statement transaction never interleaves with another task's writes."""
@@ -208,12 +215,17 @@ class SQLiteSchedules:
             )
         return await self.schedule(schedule_id)
 
-    async def due_schedules(self, now: dt.datetime, limit: int) -> list[ScheduleRow]:
-        """Active schedules due at or before `now`, the longest overdue first."""
+    async def due_schedules(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[ScheduleRow]:
+        """Active schedules (of `platforms`, if given) due at or before `now`, the longest
+        overdue first."""
+        where, params = _platforms(platforms)
         rows = await self._conn.execute_fetchall(
             f"SELECT {_SCHEDULE_COLUMNS} FROM schedules AS s"
-            " WHERE s.state = 'active' AND s.next_due <= ? ORDER BY s.next_due, s.id LIMIT ?",
-            (instant(now), limit),
+            f" WHERE s.state = 'active' AND s.next_due <= ?{where}"
+            " ORDER BY s.next_due, s.id LIMIT ?",
+            (instant(now), *params, limit),
         )
         return [_schedule(r) for r in rows]
 
@@ -363,25 +375,40 @@ class SQLiteSchedules:
         now: dt.datetime,
         retry_at: dt.datetime | None,
         pause_after: int,
+        in_doubt: bool = False,
     ) -> FailureOutcome:
         """Record a failed attempt on the post and the schedule; pause the schedule when
-        this makes `pause_after` failures in a row."""
+        this makes `pause_after` failures in a row. An `in_doubt` post (it may have gone
+        out) stays claimed with its lease ending at `retry_at`, to be looked up first."""
         stamp = instant(now)
         text = error[:MAX_ERROR]
 
         async def work() -> FailureOutcome:
-            await self._conn.execute(
-                "UPDATE daily_posts SET status = 'failed', error = ?, error_kind = ?,"
-                " retry_at = ?, lease_until = NULL, owner = NULL"
-                " WHERE schedule_id = ? AND local_date = ?",
-                (
-                    text,
-                    kind,
-                    instant(retry_at) if retry_at else None,
-                    schedule_id,
-                    local_date.isoformat(),
-                ),
-            )
+            if in_doubt:
+                await self._conn.execute(
+                    "UPDATE daily_posts SET error = ?, error_kind = ?, lease_until = ?"
+                    " WHERE schedule_id = ? AND local_date = ? AND status = 'claimed'",
+                    (
+                        text,
+                        kind,
+                        instant(retry_at or now),
+                        schedule_id,
+                        local_date.isoformat(),
+                    ),
+                )
+            else:
+                await self._conn.execute(
+                    "UPDATE daily_posts SET status = 'failed', error = ?, error_kind = ?,"
+                    " retry_at = ?, lease_until = NULL, owner = NULL"
+                    " WHERE schedule_id = ? AND local_date = ?",
+                    (
+                        text,
+                        kind,
+                        instant(retry_at) if retry_at else None,
+                        schedule_id,
+                        local_date.isoformat(),
+                    ),
+                )
             await self._conn.execute(
                 "UPDATE schedules SET failures = failures + 1, last_error = ?,"
                 " last_error_kind = ?, last_error_at = ? WHERE id = ?",
@@ -441,19 +468,26 @@ class SQLiteSchedules:
         width = _POST_COLUMNS.count(",") + 1
         return [PendingPost(_post(r), _schedule(r[width:])) for r in rows]
 
-    async def expired_claims(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+    async def expired_claims(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[PendingPost]:
         """Claims whose lease has run out: the process holding them stopped mid-send."""
+        where, params = _platforms(platforms)
         return await self._pending(
-            "p.status = 'claimed' AND p.lease_until <= ? ORDER BY p.lease_until LIMIT ?",
-            (instant(now), limit),
+            f"p.status = 'claimed' AND p.lease_until <= ?{where}"
+            " ORDER BY p.lease_until LIMIT ?",
+            (instant(now), *params, limit),
         )
 
-    async def retryable_posts(self, now: dt.datetime, limit: int) -> list[PendingPost]:
+    async def retryable_posts(
+        self, now: dt.datetime, limit: int, platforms: Sequence[str] | None = None
+    ) -> list[PendingPost]:
         """Failed posts of active schedules whose retry time has come."""
+        where, params = _platforms(platforms)
         return await self._pending(
             "p.status = 'failed' AND p.retry_at IS NOT NULL AND p.retry_at <= ?"
-            " AND s.state = 'active' ORDER BY p.retry_at LIMIT ?",
-            (instant(now), limit),
+            f" AND s.state = 'active'{where} ORDER BY p.retry_at LIMIT ?",
+            (instant(now), *params, limit),
         )
 
     async def retake_post(

@@ -11,9 +11,9 @@ import random
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -32,6 +32,8 @@ from storage.records import (
     StoreCounts,
 )
 from storage.schedules import SQLiteSchedules
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 # Channel history rows kept per channel (the trim trigger in 0001_initial.sql uses the same 50).
@@ -437,6 +439,11 @@ class SQLiteStore:
         return [int(row[0]) for row in rows]
 
     # -- picking --------------------------------------------------------------------------
+    #
+    # A pick is several small queries (the channel's recent ids, candidates, the chosen row,
+    # the history insert). Each aiosqlite call is a round trip to its worker thread (~50-100
+    # us of queueing and wake-ups, more under load), so the whole pick runs as ONE function
+    # on that thread: see `_in_db_thread` and the `_pick_*` helpers at module level.
 
     async def pick_snippets(
         self, flt: SnippetFilter, *, exclude: Sequence[int], limit: int, rng: random.Random
@@ -446,120 +453,47 @@ class SQLiteStore:
         A film, critic or outlet filter selects a small set through an index, sampled exactly.
         Otherwise (or when the filtered set is huge) random rowid probes, drawn with `rng`,
         yield a uniform-ish sample that is then weighted by score: O(probes * log n).
+        One round trip to the database thread.
         """
-        kinds = tuple(dict.fromkeys(flt.kinds))
-        if limit <= 0 or not kinds:
-            return []
-        excluded = set(exclude)
-        conds: list[str] = []
-        params: list[object] = []
-        if flt.film_id is not None:
-            conds.append("film_id = ?")
-            params.append(flt.film_id)
-        critic = normalise_critic(flt.critic)
-        if critic is not None:
-            conds.append("critic_norm = ?")
-            params.append(critic)
-        outlet = normalise_outlet(flt.outlet)
-        if outlet is not None:
-            conds.append("outlet_norm = ?")
-            params.append(outlet)
-
-        candidates: list[tuple[int, float]] | None = None
-        if conds:
-            candidates = await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
-            if len(candidates) > EXACT_CAP:
-                candidates = None
-        if candidates is None:
-            n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
-            candidates = await self._probe_candidates(kinds, conds, params, n_probes, rng)
-        pool = [c for c in candidates if c[0] not in excluded]
-        chosen = weighted_sample(pool, limit, rng)
-        return await self._snippets_by_ids(chosen)
-
-    async def _exact_candidates(
-        self, kinds: tuple[str, ...], conds: list[str], params: list[object], cap: int
-    ) -> list[tuple[int, float]]:
-        """(id, score) of every snippet matching the filter, up to `cap` (covering indexes)."""
-        where = " AND ".join([*conds, f"kind IN ({_marks(len(kinds))})"])
-        rows = await self._conn.execute_fetchall(
-            f"SELECT id, score FROM snippets WHERE {where} LIMIT ?", (*params, *kinds, cap)
+        excluded = frozenset(exclude)
+        return await self._in_db_thread(
+            lambda conn: _pick_rows(conn, flt, excluded, limit, rng)
         )
-        return [(int(r[0]), float(r[1])) for r in rows]
 
-    async def _probe_candidates(
+    async def pick_for_channel(
         self,
-        kinds: tuple[str, ...],
-        conds: list[str],
-        params: list[object],
-        n_probes: int,
+        flt: SnippetFilter,
+        channel: str,
+        *,
+        recent: int,
+        limit: int,
         rng: random.Random,
-    ) -> list[tuple[int, float]]:
-        """A uniform-ish sample of (id, score) matching the filter, from random rowid probes.
-
-        With one kind (or a filter), each kind is probed through its (filter, kind, id, score)
-        index: a probe is one seek. Several kinds without a filter walk the rowid order
-        instead, which keeps the kinds in proportion. When the matching id range turns out
-        small, every matching row is fetched instead (exact, and free of the gap bias probes
-        have: a row after a long gap is found by more probes).
-        """
-        if conds or len(kinds) == 1:
-            sets = [([*conds, "kind = ?"], [*params, kind]) for kind in kinds]
-            share = max(n_probes // len(kinds), MIN_PROBES)
-        else:
-            sets = [([f"+kind IN ({_marks(len(kinds))})"], list(kinds))]
-            share = n_probes
-        found: dict[int, float] = {}
-        small = True
-        for set_conds, set_params in sets:
-            rows, lo, hi = await self._probe(" AND ".join(set_conds), set_params, share, rng)
-            small = small and hi - lo + 1 <= EXACT_CAP
-            found.update(rows)
-        if small and not conds:
-            return await self._exact_candidates(kinds, conds, params, EXACT_CAP + 1)
-        return sorted(found.items())
-
-    async def _probe(
-        self, where: str, params: list[object], n_probes: int, rng: random.Random
-    ) -> tuple[dict[int, float], int, int]:
-        """Probe one index range: {id: score} of the first match at or after n random ids,
-        and the range's (min id, max id). One round trip: the fractions come from `rng` and
-        are scaled into the range in SQL."""
-        fractions = [rng.random() for _ in range(n_probes)]
-        sql = (
-            "WITH b(lo, hi) AS MATERIALIZED ("
-            f"  SELECT (SELECT min(id) FROM snippets WHERE {where}),"
-            f"         (SELECT max(id) FROM snippets WHERE {where})),"
-            f" p(f) AS (VALUES {', '.join('(?)' for _ in fractions)}),"
-            " h(id) AS MATERIALIZED ("
-            f"  SELECT (SELECT id FROM snippets WHERE {where}"
-            "           AND id >= b.lo + CAST(p.f * (b.hi - b.lo + 1) AS INTEGER)"
-            "           ORDER BY id LIMIT 1)"
-            "  FROM b, p)"
-            f" SELECT DISTINCT h.id, (SELECT score FROM snippets WHERE {where} AND id = h.id),"
-            "  b.lo, b.hi FROM h, b WHERE h.id IS NOT NULL"
-        )
-        rows = list(
-            await self._conn.execute_fetchall(
-                sql, (*params, *params, *fractions, *params, *params)
+        avoid: Sequence[int] = (),
+    ) -> SnippetRow | None:
+        """Pick one snippet for `channel` and remember it there, in one round trip and one
+        transaction: not one of the channel's `recent` latest (nor `avoid`), falling back to
+        "not the very last one", then to anything (still never `avoid`) when the channel has
+        seen the whole pool. `limit` candidates are drawn, weighted by score; None when
+        nothing matches."""
+        avoided = tuple(avoid)
+        async with self._write_lock:  # the history insert must not join an open ingest
+            return await self._in_db_thread(
+                lambda conn: _pick_for_channel(conn, flt, channel, recent, avoided, limit, rng)
             )
-        )
-        if not rows:
-            return {}, 0, -1
-        found = {int(r[0]): float(r[1]) for r in rows}
-        return found, int(rows[0][2]), int(rows[0][3])
+
+    async def _in_db_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` with the raw sqlite3 connection on aiosqlite's worker thread (the only
+        thread that ever touches it), as one queued call."""
+        conn = self._conn
+        result = await conn._execute(lambda: fn(conn._conn))  # type: ignore[no-untyped-call]
+        return cast(T, result)
 
     async def _snippets_by_ids(self, ids: Sequence[int]) -> list[SnippetRow]:
         """Full rows for `ids`, in the order given (missing ids are skipped)."""
         if not ids:
             return []
-        rows = await self._conn.execute_fetchall(
-            f"SELECT {_SNIPPET_COLUMNS} FROM snippets AS s {_SNIPPET_JOINS}"
-            f" WHERE s.id IN ({_marks(len(ids))})",
-            tuple(ids),
-        )
-        by_id = {int(row[0]): _snippet_row(row) for row in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        wanted = tuple(ids)
+        return await self._in_db_thread(lambda conn: _rows_by_ids(conn, wanted))
 
     # -- search ---------------------------------------------------------------------------
 
@@ -606,6 +540,209 @@ class SQLiteStore:
         if not self._closed:
             self._closed = True
             await self._conn.close()
+
+
+# -- picking, on the database thread ----------------------------------------------------------
+
+
+def _filter_conds(flt: SnippetFilter) -> tuple[list[str], list[object]]:
+    conds: list[str] = []
+    params: list[object] = []
+    if flt.film_id is not None:
+        conds.append("film_id = ?")
+        params.append(flt.film_id)
+    critic = normalise_critic(flt.critic)
+    if critic is not None:
+        conds.append("critic_norm = ?")
+        params.append(critic)
+    outlet = normalise_outlet(flt.outlet)
+    if outlet is not None:
+        conds.append("outlet_norm = ?")
+        params.append(outlet)
+    return conds, params
+
+
+def _pick_rows(
+    conn: sqlite3.Connection,
+    flt: SnippetFilter,
+    excluded: frozenset[int],
+    limit: int,
+    rng: random.Random,
+) -> list[SnippetRow]:
+    return _rows_by_ids(conn, _pick_ids(conn, flt, excluded, limit, rng))
+
+
+def _pick_ids(
+    conn: sqlite3.Connection,
+    flt: SnippetFilter,
+    excluded: frozenset[int],
+    limit: int,
+    rng: random.Random,
+) -> list[int]:
+    """Ids of up to `limit` snippets matching `flt`, not excluded, weighted by score."""
+    kinds = tuple(dict.fromkeys(flt.kinds))
+    if limit <= 0 or not kinds:
+        return []
+    conds, params = _filter_conds(flt)
+    candidates: list[tuple[int, float]] | None = None
+    # Count (from the covering index, stopping past the cap) before fetching: fetching a
+    # huge outlet's first EXACT_CAP rows only to throw them away cost ~2 ms.
+    if conds and _count_upto(conn, kinds, conds, params, EXACT_CAP + 1) <= EXACT_CAP:
+        candidates = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
+    if candidates is None:
+        n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
+        candidates = _probe_candidates(conn, kinds, conds, params, n_probes, rng)
+    pool = [c for c in candidates if c[0] not in excluded] if excluded else candidates
+    return weighted_sample(pool, limit, rng)
+
+
+def _pick_for_channel(
+    conn: sqlite3.Connection,
+    flt: SnippetFilter,
+    channel: str,
+    recent_n: int,
+    avoid: tuple[int, ...],
+    limit: int,
+    rng: random.Random,
+) -> SnippetRow | None:
+    """Recent ids, pick (with fallbacks), the chosen row and the history insert, in one
+    IMMEDIATE transaction: two processes picking for one channel see each other's picks."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        recent = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT snippet_id FROM channel_history WHERE channel = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (channel, max(recent_n, 0)),
+            )
+        ]
+        always = frozenset(avoid)
+        ids = _pick_ids(conn, flt, always | frozenset(recent), limit, rng)
+        if not ids and recent:
+            # The channel has seen the whole pool: start over, but not with the last one.
+            ids = _pick_ids(conn, flt, always | {recent[0]}, limit, rng)
+            if not ids:
+                ids = _pick_ids(conn, flt, always, limit, rng)
+        rows = _rows_by_ids(conn, ids[:1])
+        if rows:
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+            conn.execute(
+                "INSERT INTO channel_history (channel, snippet_id, shown_at) VALUES (?, ?, ?)",
+                (channel, rows[0].id, now),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return rows[0] if rows else None
+
+
+def _count_upto(
+    conn: sqlite3.Connection,
+    kinds: tuple[str, ...],
+    conds: list[str],
+    params: list[object],
+    cap: int,
+) -> int:
+    where = " AND ".join([*conds, f"kind IN ({_marks(len(kinds))})"])
+    row = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM snippets WHERE {where} LIMIT ?)",
+        (*params, *kinds, cap),
+    ).fetchone()
+    return int(row[0])
+
+
+def _exact_candidates(
+    conn: sqlite3.Connection,
+    kinds: tuple[str, ...],
+    conds: list[str],
+    params: list[object],
+    cap: int,
+) -> list[tuple[int, float]]:
+    """(id, score) of every snippet matching the filter, up to `cap` (covering indexes)."""
+    where = " AND ".join([*conds, f"kind IN ({_marks(len(kinds))})"])
+    return conn.execute(
+        f"SELECT id, score FROM snippets WHERE {where} LIMIT ?", (*params, *kinds, cap)
+    ).fetchall()
+
+
+def _probe_candidates(
+    conn: sqlite3.Connection,
+    kinds: tuple[str, ...],
+    conds: list[str],
+    params: list[object],
+    n_probes: int,
+    rng: random.Random,
+) -> list[tuple[int, float]]:
+    """A uniform-ish sample of (id, score) matching the filter, from random rowid probes.
+
+    With one kind (or a filter), each kind is probed through its (filter, kind, id, score)
+    index: a probe is one seek. Several kinds without a filter walk the rowid order
+    instead, which keeps the kinds in proportion. When the matching id range turns out
+    small, every matching row is fetched instead (exact, and free of the gap bias probes
+    have: a row after a long gap is found by more probes).
+    """
+    if conds or len(kinds) == 1:
+        sets = [([*conds, "kind = ?"], [*params, kind]) for kind in kinds]
+        share = max(n_probes // len(kinds), MIN_PROBES)
+    else:
+        sets = [([f"+kind IN ({_marks(len(kinds))})"], list(kinds))]
+        share = n_probes
+    found: dict[int, float] = {}
+    small = True
+    for set_conds, set_params in sets:
+        rows, lo, hi = _probe(conn, " AND ".join(set_conds), set_params, share, rng)
+        small = small and hi - lo + 1 <= EXACT_CAP
+        found.update(rows)
+    if small and not conds:
+        return _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
+    return sorted(found.items())
+
+
+def _probe(
+    conn: sqlite3.Connection,
+    where: str,
+    params: list[object],
+    n_probes: int,
+    rng: random.Random,
+) -> tuple[dict[int, float], int, int]:
+    """Probe one index range: {id: score} of the first match at or after n random ids,
+    and the range's (min id, max id). The fractions come from `rng` and are scaled into
+    the range in SQL."""
+    fractions = [rng.random() for _ in range(n_probes)]
+    sql = (
+        "WITH b(lo, hi) AS MATERIALIZED ("
+        f"  SELECT (SELECT min(id) FROM snippets WHERE {where}),"
+        f"         (SELECT max(id) FROM snippets WHERE {where})),"
+        f" p(f) AS (VALUES {', '.join('(?)' for _ in fractions)}),"
+        " h(id) AS MATERIALIZED ("
+        f"  SELECT (SELECT id FROM snippets WHERE {where}"
+        "           AND id >= b.lo + CAST(p.f * (b.hi - b.lo + 1) AS INTEGER)"
+        "           ORDER BY id LIMIT 1)"
+        "  FROM b, p)"
+        f" SELECT DISTINCT h.id, (SELECT score FROM snippets WHERE {where} AND id = h.id),"
+        "  b.lo, b.hi FROM h, b WHERE h.id IS NOT NULL"
+    )
+    rows = conn.execute(sql, (*params, *params, *fractions, *params, *params)).fetchall()
+    if not rows:
+        return {}, 0, -1
+    found = {int(r[0]): float(r[1]) for r in rows}
+    return found, int(rows[0][2]), int(rows[0][3])
+
+
+def _rows_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[SnippetRow]:
+    """Full rows for `ids`, in the order given (missing ids are skipped)."""
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"SELECT {_SNIPPET_COLUMNS} FROM snippets AS s {_SNIPPET_JOINS}"
+        f" WHERE s.id IN ({_marks(len(ids))})",
+        tuple(ids),
+    ).fetchall()
+    by_id = {int(row[0]): _snippet_row(row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:

@@ -46,20 +46,24 @@ async def handle_line(service: Service, console: Console, line: str) -> bool:
 
 async def run_console(
     service: Service, *, stdin: TextIO | None = None, console: Console | None = None
-) -> None:
-    """Read commands until /quit or end of input; works with a pipe as well as a terminal."""
+) -> int:
+    """Read commands until /quit or end of input; works with a pipe as well as a terminal.
+    Returns how many lines were read."""
     source = stdin or sys.stdin
     out = console or Console()
     interactive = source.isatty()
     out.print("[bold]Pullquote console[/bold]: type /help for commands, /quit to leave.")
+    lines = 0
     while True:
         if interactive:
             out.print(PROMPT, end="")
         line = await asyncio.to_thread(source.readline)
         if not line:
             break
+        lines += 1
         if not interactive:
             out.print(f"[dim]{PROMPT}[/dim]", end="")
             out.print(line.rstrip("\n"), markup=False, highlight=False)
         if not await handle_line(service, out, line):
             break
+    return lines

@@ -81,10 +81,7 @@ def table(entries: Mapping[str, Mapping[str, Any]], names: Iterable[str] | None 
     for key in keys:
         e = entries[key]
         target = str(e.get("target", ""))
-        if target == REFERENCE:
-            result = "ref"
-        else:
-            result = "PASS" if e.get("passed") else "FAIL"
+        result = "ref" if target == REFERENCE else "PASS" if e.get("passed") else "FAIL"
         rows.append(
             (
                 key,
