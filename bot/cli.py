@@ -117,10 +117,12 @@ def run() -> None:
 
     async def go(app: App) -> int:
         from bot.runner import configured_frontends, run_until_stopped
+        from bot.schedule.poster import Poster
 
-        frontends = configured_frontends(app)
+        posters: dict[str, Poster] = {}
+        frontends = configured_frontends(app, posters)
         if frontends:
-            await run_until_stopped(app, frontends)
+            await run_until_stopped(app, frontends, posters)
             return 0
         from adapters.console.app import run_console
 

@@ -42,20 +42,21 @@ class Liveness:
 async def heartbeat_loop(store: Store, liveness: Liveness, every: float = BEAT_EVERY) -> None:
     """Write a heartbeat for every live component, every `every` seconds, until cancelled."""
     while True:
+        liveness.changed.clear()  # before reading probes, so a registration now is not lost
         for component, probe in list(liveness.probes.items()):
             try:
                 if probe():
                     await store.beat(component)
             except Exception:  # a failing probe must not stop the other heartbeats
                 log.exception("heartbeat of %s failed", component)
-        liveness.changed.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(liveness.changed.wait(), timeout=every)
 
 
 def expected_components(settings: Settings) -> list[str]:
-    """The components a healthy running bot keeps beating, from its settings."""
-    return [
+    """The components a healthy running bot keeps beating, from its settings: each
+    adapter, and the daily scheduler that runs beside them."""
+    adapters = [
         name
         for name, enabled in (
             ("discord", settings.discord_enabled),
@@ -63,6 +64,7 @@ def expected_components(settings: Settings) -> list[str]:
         )
         if enabled
     ]
+    return [*adapters, "scheduler"] if adapters else []
 
 
 async def check_health(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -11,6 +12,8 @@ from typing import Any
 
 from bot.app import App
 from bot.health import heartbeat_loop
+from bot.schedule.poster import Poster
+from bot.schedule.scheduler import run_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -19,23 +22,28 @@ SHUTDOWN_SECONDS = 8.0
 """How long front ends get to finish in-flight work after SIGTERM (containers allow 10 s)."""
 
 
-def configured_frontends(app: App) -> dict[str, Frontend]:
-    """The adapters the settings enable, imported only when enabled."""
+def configured_frontends(app: App, posters: dict[str, Poster]) -> dict[str, Frontend]:
+    """The adapters the settings enable, imported only when enabled; each adds its poster
+    to `posters` once connected, for the daily scheduler."""
     frontends: dict[str, Frontend] = {}
     if app.settings.discord_enabled:
         from adapters.discord import run_discord
 
-        frontends["discord"] = run_discord
+        frontends["discord"] = functools.partial(run_discord, posters=posters)
     if app.settings.slack_enabled:
         from adapters.slack import run_slack
 
-        frontends["slack"] = run_slack
+        frontends["slack"] = functools.partial(run_slack, posters=posters)
     return frontends
 
 
-async def run_until_stopped(app: App, frontends: dict[str, Frontend]) -> None:
-    """Run every front end until SIGTERM/SIGINT or until one of them fails; then cancel
-    the rest and give them SHUTDOWN_SECONDS to close their connections."""
+async def run_until_stopped(
+    app: App, frontends: dict[str, Frontend], posters: dict[str, Poster]
+) -> None:
+    """Run every front end and the daily scheduler until SIGTERM/SIGINT or until a front end
+    fails. Shutting down, the scheduler finishes the posts it has started (while the front
+    ends can still send them), then the front ends get to close their connections; all
+    within SHUTDOWN_SECONDS."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -46,26 +54,46 @@ async def run_until_stopped(app: App, frontends: dict[str, Frontend]) -> None:
     }
     stopper = asyncio.create_task(stop.wait(), name="signal")
     beats = asyncio.create_task(heartbeat_loop(app.store, app.liveness), name="heartbeats")
+    scheduler = asyncio.create_task(run_scheduler(app, posters, stop=stop), name="scheduler")
+    stopper_fired = False
     try:
-        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            [*tasks, stopper, scheduler], return_when=asyncio.FIRST_COMPLETED
+        )
+        if scheduler in done and not scheduler.cancelled() and scheduler.exception():
+            log.error("the daily scheduler stopped: %r", scheduler.exception())
         for task, name in tasks.items():
             if task in done and not task.cancelled() and task.exception() is not None:
                 log.error("%s stopped: %r", name, task.exception())
-        if stopper in done:
+        stopper_fired = stopper in done
+        if stopper_fired:
             log.info("signal received: shutting down")
     finally:
+        stop.set()
         stopper.cancel()
         beats.cancel()
+        deadline = loop.time() + SHUTDOWN_SECONDS
+        try:
+            await asyncio.wait_for(scheduler, timeout=SHUTDOWN_SECONDS / 2)
+        except (TimeoutError, asyncio.CancelledError):
+            log.warning("daily posts still in flight at shutdown; they resume on restart")
+        except Exception:
+            log.exception("the scheduler failed while stopping")
         for task in tasks:
             task.cancel()
-        _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS) if tasks else ((), ())
+        remaining = max(0.5, deadline - loop.time())
+        _, pending = await asyncio.wait(tasks, timeout=remaining) if tasks else ((), ())
         for task in pending:
-            log.warning("%s did not stop within %.0f s", tasks[task], SHUTDOWN_SECONDS)
+            log.warning("%s did not stop in time", tasks[task])
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
     failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
-    if failed and not stop.is_set():
+    if failed and not stopper_fired:
         exc = failed[0].exception()
         assert exc is not None
         raise exc
+    if scheduler.done() and not scheduler.cancelled() and not stopper_fired:
+        exc = scheduler.exception()
+        if exc is not None:
+            raise exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from storage.records import (
     AddOutcome,
@@ -251,6 +251,7 @@ class ScheduleStore(Protocol):
         ...
 
 
+@runtime_checkable
 class ScheduleHost(Protocol):
     """A store that also keeps schedules (SQLiteStore.schedules)."""
 

@@ -38,9 +38,10 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 # Channel history rows kept per channel (the trim trigger in 0001_initial.sql uses the same 50).
 HISTORY_KEEP = 50
-# A filtered pick samples exactly from all candidates when there are at most this many;
+# A filtered pick samples exactly from all candidates when there are at most this many
+# (fetching and weighting them in Python costs ~1.3 us each: 1,500 of them took ~2 ms);
 # beyond that (a huge outlet, or no filter at all) it samples random rowid probes instead.
-EXACT_CAP = 1500
+EXACT_CAP = 400
 MIN_PROBES = 32
 MAX_PROBES = 256
 MAX_SEARCH_TERMS = 12
@@ -142,6 +143,8 @@ class SQLiteStore:
         # interleave, or one task's statements would land in another's transaction.
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self._checkpointer: asyncio.Task[None] | None = None
+        self._checkpointing = False
 
     @classmethod
     async def open(cls, path: Path | str) -> SQLiteStore:
@@ -476,10 +479,27 @@ class SQLiteStore:
         seen the whole pool. `limit` candidates are drawn, weighted by score; None when
         nothing matches."""
         avoided = tuple(avoid)
+        if not self._checkpointing:
+            await self._start_checkpointer()
         async with self._write_lock:  # the history insert must not join an open ingest
             return await self._in_db_thread(
                 lambda conn: _pick_for_channel(conn, flt, channel, recent, avoided, limit, rng)
             )
+
+    async def _start_checkpointer(self) -> None:
+        """Move WAL checkpoints off the request path (started by the first pick).
+
+        Every pick writes a history row, and SQLite's automatic checkpoint runs inside the
+        commit that crosses 1,000 WAL pages: every few hundred picks one of them paid ~5-10
+        ms (copying pages back and syncing), which was most of the pick's p99. Instead a
+        second connection checkpoints (PASSIVE: never blocks readers or writers) every
+        CHECKPOINT_SECONDS in a worker thread; the automatic one stays as a backstop at
+        WAL_BACKSTOP_PAGES."""
+        self._checkpointing = True
+        rows = list(await self._conn.execute_fetchall("PRAGMA database_list"))
+        path = rows[0][2] if rows else None
+        if path and not self._closed:  # not ":memory:" (no WAL there)
+            self._checkpointer = asyncio.create_task(_checkpoint_loop(self._conn, str(path)))
 
     async def _in_db_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` with the raw sqlite3 connection on aiosqlite's worker thread (the only
@@ -515,20 +535,9 @@ class SQLiteStore:
         if film_id is not None:
             query = f'film_key : "f{int(film_id)}" AND ' + query
         pool = max(SEARCH_POOL, limit)
-        rows = await self._conn.execute_fetchall(
-            # rowid order lets FTS5 stop after `pool` matches.
-            "WITH hits(id) AS MATERIALIZED ("
-            "  SELECT rowid FROM snippets_fts WHERE snippets_fts MATCH ?"
-            "  ORDER BY rowid DESC LIMIT ?)"
-            " SELECT s.id, s.text, s.score FROM hits JOIN snippets AS s ON s.id = hits.id",
-            (query, pool),
-        )
-        words = {_fold(word) for word in search_terms(text)}
-        ranked = sorted(
-            ((_relevance(words, body) * (1.0 + max(sc, 0.0)), sc, sid) for sid, body, sc in rows),
-            reverse=True,
-        )
-        return await self._snippets_by_ids([i for _, _, i in ranked[:limit]])
+        words = frozenset(_fold(word) for word in search_terms(text))
+        # Match, rank and fetch the winners in one round trip to the database thread.
+        return await self._in_db_thread(lambda conn: _search(conn, query, pool, words, limit))
 
     @property
     def schedules(self) -> SQLiteSchedules:
@@ -539,6 +548,9 @@ class SQLiteStore:
         """Close the connection (safe to call twice)."""
         if not self._closed:
             self._closed = True
+            if self._checkpointer is not None:
+                self._checkpointer.cancel()
+                await asyncio.gather(self._checkpointer, return_exceptions=True)
             await self._conn.close()
 
 
@@ -722,7 +734,10 @@ def _probe(
         "           AND id >= b.lo + CAST(p.f * (b.hi - b.lo + 1) AS INTEGER)"
         "           ORDER BY id LIMIT 1)"
         "  FROM b, p)"
-        f" SELECT DISTINCT h.id, (SELECT score FROM snippets WHERE {where} AND id = h.id),"
+        # `id >= h.id ... LIMIT 1` rather than `id = h.id`: the same index seek as the probe
+        # (covering), where `id =` would read the table row (text and all) for its score.
+        f" SELECT DISTINCT h.id, (SELECT score FROM snippets WHERE {where} AND id >= h.id"
+        "   ORDER BY id LIMIT 1),"
         "  b.lo, b.hi FROM h, b WHERE h.id IS NOT NULL"
     )
     rows = conn.execute(sql, (*params, *params, *fractions, *params, *params)).fetchall()
@@ -743,6 +758,32 @@ def _rows_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[SnippetRo
     ).fetchall()
     by_id = {int(row[0]): _snippet_row(row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+CHECKPOINT_SECONDS = 1.0
+WAL_BACKSTOP_PAGES = 20_000
+
+
+async def _checkpoint_loop(main: aiosqlite.Connection, path: str) -> None:
+    """Checkpoint the WAL from a second connection, off the event loop, until cancelled."""
+    await main.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES}")
+    conn = await asyncio.to_thread(
+        sqlite3.connect, path, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:
+                await asyncio.to_thread(_checkpoint, conn)
+            except sqlite3.Error:
+                continue  # e.g. locked by a backup; the next round (or the backstop) catches up
+    finally:
+        conn.close()
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:
@@ -780,17 +821,53 @@ def _fold(word: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
 
 
-def _relevance(words: set[str], text: str) -> float:
-    """BM25 term-frequency part (no IDF: every hit holds every term) of `words` in `text`."""
-    tokens = _WORD.findall(_fold(text))
-    if not tokens:
-        return 0.0
-    norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(tokens) / _AVG_TOKENS)
-    total = 0.0
-    for word in words:
-        tf = tokens.count(word)
-        total += tf * (_BM25_K1 + 1) / (tf + norm)
-    return total
+def _search(
+    conn: sqlite3.Connection, query: str, pool: int, words: frozenset[str], limit: int
+) -> list[SnippetRow]:
+    """The best `limit` of the newest `pool` FTS matches of `query` (see SQLiteStore.search)."""
+    rows = conn.execute(
+        # rowid order lets FTS5 stop after `pool` matches.
+        "WITH hits(id) AS MATERIALIZED ("
+        "  SELECT rowid FROM snippets_fts WHERE snippets_fts MATCH ?"
+        "  ORDER BY rowid DESC LIMIT ?)"
+        " SELECT s.id, s.text, s.score FROM hits JOIN snippets AS s ON s.id = hits.id",
+        (query, pool),
+    ).fetchall()
+    relevance = _relevance_of(words)
+    ranked = sorted(
+        ((relevance(body) * (1.0 + max(sc, 0.0)), sc, sid) for sid, body, sc in rows),
+        reverse=True,
+    )
+    return _rows_by_ids(conn, [i for _, _, i in ranked[:limit]])
+
+
+def _relevance_of(words: frozenset[str]) -> Callable[[str], float]:
+    """BM25 term-frequency part (no IDF: every hit holds every term) of `words` in a text.
+
+    Ranking scores up to SEARCH_POOL texts per search, so this avoids tokenising each one
+    into a list (~4 us a text): one regex finds just the search words (as whole tokens), and
+    the text's length in tokens is taken as its whitespace-separated word count."""
+    if not words:
+        return lambda text: 0.0
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def relevance(text: str) -> float:
+        folded = _fold(text)
+        length = len(folded.split())
+        if not length:
+            return 0.0
+        hits = pattern.findall(folded)
+        if not hits:
+            return 0.0
+        norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * length / _AVG_TOKENS)
+        total = 0.0
+        for word in set(hits):
+            tf = hits.count(word)
+            total += tf * (_BM25_K1 + 1) / (tf + norm)
+        return total
+
+    return relevance
 
 
 def _marks(n: int) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.cards import Card
 from bot.schedule.clock import ManualClock
@@ -42,6 +41,9 @@ class RecordingPoster:
     """Die (raise Killed) right after the n-th successful send, before returning."""
     find_fails: bool = False
     delay: float = 0.0
+    notify_at: int | None = None
+    """Set `reached` once this many posts have been sent."""
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def post(self, channel_id: str, card: Card, *, idempotency_key: str) -> str:
@@ -52,6 +54,8 @@ class RecordingPoster:
             raise PostError(kind, f"fake {kind}")
         message_id = f"m{next(self._ids)}"
         self.sent.append(Sent(channel_id, idempotency_key, card, message_id))
+        if self.notify_at is not None and len(self.sent) >= self.notify_at:
+            self.reached.set()
         if self.kill_after is not None and len(self.daily()) >= self.kill_after:
             self.kill_after = None
             raise Killed()
@@ -101,12 +105,6 @@ def scheduler(
         store.schedules, store, {poster.platform: poster}, clock=clock, limits={},
         **kwargs,  # type: ignore[arg-type]
     )
-
-
-async def open_copy(source: Path, target: Path) -> SQLiteStore:
-    """A store over a copy of a prepared database file."""
-    target.write_bytes(source.read_bytes())
-    return await SQLiteStore.open(target)
 
 
 def utc(*args: int) -> dt.datetime:

@@ -103,6 +103,128 @@ def test_attribution_in_the_same_sentence(
         assert canonical_outlet(outlet) is not None
 
 
+# Outlets the list does not know are found by where they stand in the sentence; every name
+# here is invented.
+@pytest.mark.parametrize(
+    ("text", "critic", "outlet"),
+    [
+        (
+            'Lena Morrow of Silver Lantern Quarterly called it "a quiet triumph".',
+            "Lena Morrow",
+            "Silver Lantern Quarterly",
+        ),
+        (
+            '"A gentle, furious film," wrote Hal Dorsey in The Evening Projector.',
+            "Hal Dorsey",
+            "The Evening Projector",
+        ),
+        (
+            'Harbor Weekly\'s Petra Quill described it as "a slow burn worth every minute".',
+            "Petra Quill",
+            "Harbor Weekly",
+        ),
+        (
+            'Dana Kessler, writing for The Copper Frame, found it "oddly moving".',
+            "Dana Kessler",
+            "The Copper Frame",
+        ),
+        (
+            'Ravi Anand of The Moth & Reel called the finale "a gift".',
+            "Ravi Anand",
+            "The Moth & Reel",
+        ),
+        (
+            'Kit Varley of Dumbbells & Dragons rated it highly, calling it "a bleak marvel".',
+            "Kit Varley",
+            "Dumbbells & Dragons",
+        ),
+        (
+            '"A dazzling mess," says Nora Fenn in Paper Lantern Review.',
+            "Nora Fenn",
+            "Paper Lantern Review",
+        ),
+        ('"Pure delight" - Iris Lowe, The Westbrook Clarion', "Iris Lowe", "The Westbrook Clarion"),
+        ('Harbor Weekly called it "a small miracle".', None, "Harbor Weekly"),
+        ('The Evening Projector\'s critic called it "a tonic".', None, "The Evening Projector"),
+        (
+            'The Valley Film Review\'s review by Ana Ruiz called it "a stunner".',
+            "Ana Ruiz",
+            "The Valley Film Review",
+        ),
+        (
+            'Rosa Imrie of CinemaNook wrote that it is "a tender riddle".',
+            "Rosa Imrie",
+            "CinemaNook",
+        ),
+        # a month that is also a given name, where a critic's name is expected
+        (
+            'June Okafor of Cellar Door Review called it "tender".',
+            "June Okafor",
+            "Cellar Door Review",
+        ),
+        # a name that is a place is not an outlet
+        ('Tess Arden of Los Angeles called it "a delight".', "Tess Arden", None),
+    ],
+)
+def test_unlisted_outlets_by_their_place_in_the_sentence(
+    text: str, critic: str | None, outlet: str | None
+) -> None:
+    q = _one(text)
+    assert (q.kind, q.critic, q.outlet) == ("critic", critic, outlet)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        # a listed word inside a longer name ("Screen", "Guardian") does not cut it short
+        ('Milo Grant of The Southern Screen once called it "a storm".', "The Southern Screen"),
+        ('Milo Grant of The Riverside Guardian called it "a storm".', "The Riverside Guardian"),
+        # the leading "The" is kept as written
+        ('Abel Young of The Third Projector called it "a marvel".', "The Third Projector"),
+    ],
+)
+def test_unlisted_outlet_keeps_its_full_name_and_the_person_is_the_critic(
+    text: str, outlet: str
+) -> None:
+    q = _one(text)
+    assert (q.kind, q.outlet) == ("critic", outlet)
+    assert q.critic in {"Milo Grant", "Abel Young"}
+
+
+def test_outlet_name_is_never_the_critic() -> None:
+    text = (
+        'Wen Ashby of The Second Lamp called it "a hymn". '
+        'Orla Pike of Cinder Ledger called it "a dirge". '
+        'Brass Weekly\'s Sol Marsh called it "a jolt".'
+    )
+    assert [(q.critic, q.outlet) for q in _quotes(text)] == [
+        ("Wen Ashby", "The Second Lamp"),
+        ("Orla Pike", "Cinder Ledger"),
+        ("Sol Marsh", "Brass Weekly"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a venue is not a critic, and "in New York" after it is the city
+        "The picture opened at the Bellmont Music Hall in New York, and a line in which the "
+        'heroine speaks of being "erased" was cut.',
+        'It premiered at Lakeshore Grand Theatre in Toronto, where the word "sorry" drew a laugh.',
+    ],
+)
+def test_venues_and_scare_quoted_words_are_not_critics(text: str) -> None:
+    assert [q.kind for q in _quotes(text)] == ["other"]
+
+
+def test_award_names_and_places_are_not_people() -> None:
+    text = 'Critics praised Lia Park for Best Actress, calling her "luminous".'
+    assert [(q.critic, q.outlet) for q in _quotes(text) if q.kind == "critic"] in (
+        [],
+        [(None, None)],
+    )
+
+
 def test_attribution_carried_from_the_previous_sentence_with_full_name() -> None:
     text = (
         'Jo Anne Reyes of _The Boston Globe_ called it "tender". '
@@ -282,6 +404,6 @@ def test_dev_label_floors() -> None:
         fp += len(predicted) - len(used)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
-    # measured 2026-11: P 0.97, R 0.92, F1 0.94, outlet accuracy 0.95
-    assert f1 >= 0.92, (precision, recall, f1)
-    assert right / tp >= 0.93, right / tp
+    # measured after structural outlets: P 0.97, R 0.96, F1 0.96, outlet accuracy 0.98
+    assert f1 >= 0.95, (precision, recall, f1)
+    assert right / tp >= 0.97, right / tp

@@ -208,7 +208,15 @@ def test_manifest_creates_the_app_in_one_paste() -> None:
         assert c.name in cmd["usage_hint"] or c.name == "help" or c.name in cmd["description"]
     assert features["bot_user"]["display_name"] == "Pullquote"
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "chat:write.public", "users:read"}
+    # History scopes let the daily scheduler find a post whose send outcome a crash hid.
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "users:read",
+        "channels:history",
+        "groups:history",
+    }
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True

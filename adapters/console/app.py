@@ -12,9 +12,12 @@ from typing import TextIO
 from rich.console import Console
 
 from adapters.console.render import print_card, print_error
+from bot.cards import Card
 from bot.errors import UserError
-from bot.invocation import parse
+from bot.invocation import Invocation, parse
+from bot.schedule.commands import DailyCommands, Where
 from bot.service import Service
+from storage.protocol import ScheduleHost
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,11 @@ async def handle_line(service: Service, console: Console, line: str) -> bool:
         print_error(console, "Commands start with a slash, e.g. /quote her. /help lists them.")
         return True
     try:
-        card = await service.run(parse(line), channel=CHANNEL)
+        inv = parse(line)
+        if inv.parent is not None and inv.parent.name == "daily":
+            card = await _daily(service, inv)
+        else:
+            card = await service.run(inv, channel=CHANNEL)
     except UserError as exc:
         print_error(console, str(exc))
     except Exception:
@@ -42,6 +49,16 @@ async def handle_line(service: Service, console: Console, line: str) -> bool:
     else:
         print_card(console, card)
     return True
+
+
+async def _daily(service: Service, inv: Invocation) -> Card:
+    """`/daily ...` in the console: the local user is the admin of the "console" channel."""
+    store = service.store
+    if not isinstance(store, ScheduleHost):
+        raise UserError("Daily posts need the SQLite store.")
+    daily = DailyCommands(store.schedules, service)
+    reply = await daily.run(inv, Where(platform="console", channel_id=CHANNEL))
+    return reply.card
 
 
 async def run_console(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import discord
@@ -17,11 +18,14 @@ from discord.ext import commands
 
 from adapters.discord.commands import build_commands
 from adapters.discord.errors import handle_error
+from adapters.discord.poster import discord_poster
 from adapters.discord.render import NO_MENTIONS
 from adapters.discord.replies import DEFER_AFTER
 from adapters.discord.views import PreviewButton
 from bot.app import App
 from bot.config import ConfigError, Settings
+from bot.schedule.commands import DailyCommands
+from bot.schedule.poster import Poster
 from bot.service import Service
 
 log = logging.getLogger(__name__)
@@ -79,6 +83,7 @@ class PullquoteBot(commands.Bot):
         *,
         defer_after: float = DEFER_AFTER,
         guild_ready_timeout: float = 2.0,
+        daily: DailyCommands | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -90,6 +95,7 @@ class PullquoteBot(commands.Bot):
         )
         self.service = service
         self.defer_after = defer_after
+        self.daily = daily
 
     async def setup_hook(self) -> None:
         """Register commands and the preview buttons (before the gateway connects)."""
@@ -111,7 +117,10 @@ def build_client(
     """A ready-to-start client for `app`, pointed at the configured endpoints."""
     use_endpoints(app.settings.discord_api_base, app.settings.discord_gateway_url)
     return PullquoteBot(
-        app.service, defer_after=defer_after, guild_ready_timeout=guild_ready_timeout
+        app.service,
+        defer_after=defer_after,
+        guild_ready_timeout=guild_ready_timeout,
+        daily=DailyCommands(app.store.schedules, app.service),
     )
 
 
@@ -121,11 +130,16 @@ def _token(settings: Settings) -> str:
     return settings.discord_token.get_secret_value()
 
 
-async def run_discord(app: App) -> None:
-    """Run the Discord bot until cancelled, then close the connection cleanly."""
+async def run_discord(
+    app: App, *, posters: MutableMapping[str, Poster] | None = None
+) -> None:
+    """Run the Discord bot until cancelled, then close the connection cleanly. With
+    `posters`, the scheduler's Discord poster is added to it while the bot runs."""
     token = _token(app.settings)
     bot = build_client(app)
     app.liveness.register("discord", lambda: bot.is_ready() and not bot.is_closed())
+    if posters is not None:
+        posters["discord"] = discord_poster(bot)
     try:
         async with bot:
             try:
@@ -136,6 +150,8 @@ async def run_discord(app: App) -> None:
                 raise ConfigError("Discord refused the gateway intents.") from None
     finally:
         app.liveness.unregister("discord")
+        if posters is not None:
+            posters.pop("discord", None)
 
 
 async def sync_commands(app: App, guild_id: int | None = None) -> list[str]:

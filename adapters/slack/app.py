@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 from typing import Any
 
 import aiohttp
@@ -32,13 +32,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
 from adapters.slack.admin import AdminCheck, admin_ids
+from adapters.slack.poster import slack_poster
 from bot.app import App
 from bot.cards import Card
 from bot.commands import command
 from bot.config import ConfigError, Settings
 from bot.errors import UserError
-from bot.invocation import parse
+from bot.invocation import Invocation, parse
 from bot.preview import new_nonce, parse_click, preview_actions
+from bot.schedule.commands import DailyCommands, Where
+from bot.schedule.poster import Poster
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +147,7 @@ class SlackAdapter:
         self.core = core
         self.client = client
         self.admins = admins
+        self.daily = DailyCommands(core.store.schedules, core.service)
         self._tasks: set[asyncio.Task[None]] = set()
         # Few jobs at a time: acks (due within 3 s) then never queue behind a pile of
         # replies (due within 30 min), and the database sees bounded concurrency.
@@ -277,6 +281,9 @@ class SlackAdapter:
             raise UserError(
                 f"Only workspace admins and owners can use {COMMAND} {inv.command.name}."
             )
+        if inv.parent is not None and inv.parent.name == "daily":
+            await self._daily(inv, body, reply)
+            return
         card = await self.core.service.run(inv, channel=channel)
         if inv.command.previewable and card.snippet_id is not None:
             if inv.args.get("public") is True:
@@ -286,6 +293,31 @@ class SlackAdapter:
             await reply({"response_type": "ephemeral", **render.message(card, actions=actions)})
             return
         await reply({"response_type": "ephemeral", **render.message(card)})
+
+    async def _daily(self, inv: Invocation, body: dict[str, Any], reply: Reply) -> None:
+        """`/pullquote daily <sub>` (admins only, checked by the caller): answers privately;
+        `now` posts its test card to the channel as the app."""
+        where = Where(
+            platform="slack",
+            channel_id=str(body.get("channel_id") or ""),
+            workspace_id=str(body.get("team_id") or "") or None,
+            user_id=_user_id(body),
+        )
+        result = await self.daily.run(inv, where)
+        if result.public:
+            try:
+                await self.client.chat_postMessage(
+                    channel=where.channel_id,
+                    **render.message(result.card),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SlackApiError as exc:
+                if exc.response.get("error") in ("not_in_channel", "channel_not_found"):
+                    raise NotInChannel(INVITE_HINT) from None
+                raise
+            return
+        await reply({"response_type": "ephemeral", **render.message(result.card)})
 
     async def on_action(self, body: dict[str, Any], request: AsyncBoltRequest) -> None:
         """Lazy half of a preview button: Post, Another or Cancel."""
@@ -402,9 +434,12 @@ def _socket_open(handler: AsyncSocketModeHandler) -> bool:
     return not socket.closed and session is not None and not session.closed
 
 
-async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
+async def run_slack(
+    app: App, *, host: str = "0.0.0.0", posters: MutableMapping[str, Poster] | None = None
+) -> None:
     """Run the Slack app until cancelled: Socket Mode when SLACK_APP_TOKEN is set, else
-    HTTP on PORT at /slack/events. Connections and sessions are closed on the way out."""
+    HTTP on PORT at /slack/events. Connections and sessions are closed on the way out.
+    With `posters`, the scheduler's Slack poster is added to it while the app runs."""
     settings = app.settings
     if settings.slack_bot_token is None:
         raise ConfigError("Set SLACK_BOT_TOKEN to run the Slack app.")
@@ -415,6 +450,8 @@ async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
         adapter = build_slack_adapter(app, client=client)
         bolt = adapter.bolt
         assert bolt is not None
+        if posters is not None:
+            posters["slack"] = slack_poster(client)
         if settings.slack_app_token is not None:
             handler = AsyncSocketModeHandler(
                 bolt, app_token=settings.slack_app_token.get_secret_value(), web_client=client
@@ -426,6 +463,8 @@ async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
                 await asyncio.Event().wait()
             finally:
                 app.liveness.unregister("slack")
+                if posters is not None:
+                    posters.pop("slack", None)
                 await handler.close_async()  # type: ignore[no-untyped-call]
                 await adapter.drain()
         else:
@@ -438,5 +477,7 @@ async def run_slack(app: App, *, host: str = "0.0.0.0") -> None:
                 await asyncio.Event().wait()
             finally:
                 app.liveness.unregister("slack")
+                if posters is not None:
+                    posters.pop("slack", None)
                 await runner.cleanup()
                 await adapter.drain()

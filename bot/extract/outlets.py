@@ -159,7 +159,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "Polygon": (),
     "The Verge": ("Verge",),
     "Kotaku": (),
-    "IGN": (),
+    "IGN": ("IGN.com",),
     "GameSpot": (),
     "Empire": ("Empire magazine", "Empire Online"),
     "Total Film": (),
@@ -554,3 +554,31 @@ def normalise_outlet(name: str) -> str:
     key = _key(name)
     canonical = _by_key().get(key)
     return _key(canonical) if canonical else key
+
+# Words that mark a Title-Case name as a publication, broadcaster or site rather than a
+# person: "The Lantern Review", "Nitrate Quarterly", "Celluloid Post". Used to tell an unlisted
+# outlet from a critic's name without a list of outlets (see bot.extract.quotes).
+OUTLET_WORDS = frozenset(
+    """Review Reviews Weekly Times Post Ledger Quarterly Screen Magazine Mag Journal Gazette
+    Chronicle Herald Tribune Observer Guardian Daily News Online Digest Report Reporter Fest
+    Radio TV Television Monthly Annual Bulletin Press Telegraph Examiner Inquirer Enquirer
+    Courier Dispatch Sentinel Monitor Blog Podcast Network Channel Media Wire Insider Zine
+    Newsletter Record Register Reel Reels Movies Cinephile Bugle Clarion""".split()  # noqa: SIM905 (word lists read better as text)
+)
+# The same cue inside one token: "Film.com", "ReelViews", "FilmInk".
+# A capital inside a word after two lower-case letters, or lower case after two capitals, but
+# not a name's prefix ("McDonald", "MacLeod", "DiCaprio", "LaBeouf", "DeNiro", "VanDyke").
+_CAMEL = re.compile(
+    r"\b(?!(?:Mc|Mac|Di|De|Da|Du|La|Le|Van|Von|Fitz|St|O)[A-Z])[A-Z][a-z]+[A-Z]|\b[A-Z]{2,}[a-z]{2,}"
+)
+_WEB_SUFFIX = re.compile(r"\.(?:com|net|org|co\.uk|in|tv|io)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def has_outlet_cue(name: str) -> bool:
+    """True when an unlisted Title-Case name reads as a publication: it contains "&", ends in a
+    web suffix, is a brand written in camel case ("PopMatters", "WILDsound"), or has an outlet
+    word such as Review, Weekly or Quarterly."""
+    if "&" in name or _WEB_SUFFIX.search(name) or _CAMEL.search(name):
+        return True
+    return any(t.rstrip(".,") in OUTLET_WORDS for t in name.split())

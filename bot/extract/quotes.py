@@ -20,8 +20,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.extract.outlets import AMBIGUOUS_OUTLETS, canonical_outlet, first_words
+from bot.extract.outlets import (
+    AMBIGUOUS_OUTLETS,
+    OUTLET_WORDS,
+    canonical_outlet,
+    first_words,
+    has_outlet_cue,
+)
 from bot.extract.patterns import lower_keep_offsets
+from bot.extract.regions import region_code
 from bot.extract.sentences import quote_pairs
 from bot.extract.types import Context, Quote, QuoteKind, Sentence
 
@@ -47,11 +54,14 @@ _SAY_VERBS = (
     r"named|took|takes|echoed|echoes|reflected|recalled|recalls|remembered|continued|"
     r"continues|elaborated|insisted|insists|predicted|proclaimed|proclaims|responded|"
     r"summarizing|summarising|finding|feeling|concluding|adding|terming|termed|terms|"
-    r"branded|brands|questioned|questions|singling|awarding|awarded|awards|found)"
+    r"branded|brands|questioned|questions|singling|awarding|awarded|awards|found|"
+    r"countered|counters|retorted|conceded|concedes|cautioned|raved|raves|enthused|"
+    r"enthuses|gushed|sniffed|scoffed|complimented|extolled)"
 )
 _ADVERBS = (
     r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|"
-    r"particularly|especially|specifically|strongly|highly|generally|was|were|had|has|have)"
+    r"particularly|especially|specifically|strongly|highly|generally|was|were|had|has|have|"
+    r"once|since|famously|memorably|first|still|would|again|rightly|aptly)"
 )
 
 _SAY_SET = frozenset(re.findall(r"[a-z]+", _SAY_VERBS))
@@ -70,8 +80,8 @@ def _verb_follows(text: str, skip_any: int = 0) -> bool:
         low = w.lower()
         if low in _SAY_SET:
             return True
-        if low not in _ADVERB_SET and i >= skip_any:
-            return False
+        if low not in _ADVERB_SET and not low.endswith("ly") and i >= skip_any:
+            return False  # "-ly" words are adverbs: "rightly called", "famously wrote"
     return False
 
 
@@ -372,12 +382,37 @@ def _outlet_of(name: str, *, in_italics: bool, context_ok: bool) -> str | None:
     return name
 
 
+# Words no personal name contains: outlet words ("Review", "Weekly", "Ledger") and the words of
+# venues, events and places ("Music Hall", "Film Festival").
+_VENUE_WORDS = frozenset(
+    """Hall Theatre Theater Centre Center Palace Arena Stadium Museum Gallery Square Park
+    Street Avenue Boulevard Building Hotel Opera Playhouse Auditorium Festival Festivals
+    Awards Award Academy University College School Records Circle Society Association Guild
+    Institute""".split()  # noqa: SIM905
+)
+# Surnames too ("Rebecca Hall", "Lia Park"): they mark a venue only in an outlet's slot.
+_NON_PERSON_WORDS = (OUTLET_WORDS | _VENUE_WORDS | {"Film", "Cinema", "Music", "Critics"}) - {
+    "Hall",
+    "Park",
+    "Street",
+    "Guild",
+}
+
+
+# Months that are also given names ("June Whitlow"): a name only where a critic's name is
+# expected ("wrote June Whitlow in ...", "June Whitlow of ...").
+_GIVEN_MONTHS = frozenset({"April", "May", "June", "August"})
+_MONTH_NAME_SLOT = re.compile(r"\s*,?\s*(?:of|from|in|writing for|wrote|writes|called|said)\s")
+
+
 @lru_cache(maxsize=16384)
-def _looks_person(run: str) -> bool:
+def _looks_person(run: str, month_ok: bool = False) -> bool:
     tokens = run.split()
     if len(tokens) < 2 or len(tokens) > 5:
         return False
-    if tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS:
+    if tokens[0] in _NOT_NAME_START or (
+        tokens[0] in _MONTHS and not (month_ok and tokens[0] in _GIVEN_MONTHS)
+    ):
         return False
     if any(t in {"of", "the", "and", "&", "for"} for t in tokens):
         return False
@@ -391,7 +426,9 @@ def _looks_person(run: str) -> bool:
         return False  # "United States. In": the run crossed a sentence end
     if any(t.rstrip(".").isupper() and len(t.rstrip(".")) > 3 for t in tokens):
         return False
-    return canonical_outlet(run) is None
+    if any(t.rstrip(".,") in _NON_PERSON_WORDS for t in tokens) or tokens[0] in _NOT_OUTLET_START:
+        return False  # "Reel Weekly", "Matinee Ledger", "Radio City Music Hall", "Best Actress"
+    return canonical_outlet(run) is None and not region_code(run)  # not "Los Angeles"
 
 
 _CREDITS = re.compile(
@@ -543,18 +580,48 @@ def _is_crew(name: str, doc: _Doc) -> bool:
 
 
 _PREP_BEFORE = re.compile(
-    r"(?:\bof|\bfor|\bin|\bfrom|\bto|\bat|\bby|\bwith)\s+(?:the\s+)?$", re.IGNORECASE
+    r"(?:\b(of|for|in|from|to|at|by|with))\s+(?:the\s+)?$", re.IGNORECASE
 )
 _OUTLET_AFTER_OK = re.compile(
-    r"^(?:'s|’s|\s+(?:magazine|newspaper|critic|reviewer|writer|"
+    r"^(?:'s|’s|\s+(?:magazine|newspaper|critic|reviewer|writer|contributor|"
     r"columnist|review|website|gave|called|wrote|said|described|"
     r"praised|felt|found|thought|stated|noted|opined))\b"
 )
 
 
+_WRITE_WORDS = frozenset(
+    """writing writes wrote write written reviewing reviewed review reviews published column
+    columns essay article piece interview critic critics reviewer columnist contributor
+    correspondent writer editor""".split()  # noqa: SIM905
+)
+
+
+def _prep_context_ok(s: str, a: int) -> bool:
+    """A preposition before position `a` that makes an ambiguous name an outlet: "of", "for"
+    and "from" always; "in", "at", "to", "with" and "by" only after a verb of saying or
+    writing, a critic's name, or at the sentence's start ("In Time, ..."), so that "opened at
+    Radio City Music Hall in New York" names a city."""
+    m = _PREP_BEFORE.search(s, max(0, a - 12), a)
+    if m is None:
+        return False
+    word = m.group(1).lower()
+    if word in {"of", "for", "from"}:
+        return True
+    head = s[max(0, m.start() - 60) : m.start()]
+    if not head.strip():
+        return True
+    last = _WORD_AT_END.search(head)
+    if last is not None and (
+        last.group(1).lower() in _SAY_SET or last.group(1).lower() in _WRITE_WORDS
+    ):
+        return True
+    who = _NAME_AT_END.search(head)
+    return who is not None and _looks_person(_strip_owner(who.group(1)), month_ok=True)
+
+
 _NAME_OF_BEFORE = re.compile(rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$")
 _WRITING_FOR_BEFORE = re.compile(
-    r"(?:writing|writes|wrote|review|reviewing|column|critic)\s+(?:for|in)\s+"
+    r"(?:writing|writes|wrote|review|reviewing|column|critic|published)\s+(?:for|in)\s+"
     r"(?:the\s+)?(?:The\s+)?$|\b(?:his|her|their)\s+(?:\d{4}\s+)?(?:book|"
     r"review|column)\s*,?\s*$",
     re.IGNORECASE,
@@ -615,7 +682,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                 a = m.start() + offs[i]
                 b = a + len(cand)
                 ctx_ok = (
-                    bool(_PREP_BEFORE.search(s[max(0, a - 12) : a]))
+                    _prep_context_ok(s, a)
                     or bool(_OUTLET_AFTER_OK.match(s[b : b + 14]))
                     or (s[max(0, a - 2) : a] == ", " and not s[b:].strip(" .)"))
                 )
@@ -627,11 +694,151 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                 break
         if best:
             found.append(best)
+    # Unlisted outlets found by their place in the sentence; one that holds a listed name
+    # ("The Northern Screen" holds "Screen") replaces it.
+    for a, b, name in _structural_outlets(s, doc):
+        inside = [f for f in found if a <= f[0] and f[1] <= b]
+        if any(f[:2] == (a, b) for f in inside) or any(
+            f[0] < b and a < f[1] and f not in inside for f in found
+        ):
+            continue
+        found = [f for f in found if f not in inside]
+        found.append((a, b, name))
     found.sort()
     return found
 
 
+# --- unlisted outlets, found by their place in the sentence ---------------------------------
+
+# A Title-Case run that may name an outlet: "The Lantern Review", "Frame & Grain",
+# "WILDsound Fest". A possessive "'s" ends it, and so does any lower-case word but "&".
+_RUN_TOKEN = r"[A-Z0-9][^\W_]*(?:(?:['’](?!s\b)|[.\-])[^\W_]+)*"
+_OUTLET_RUN = re.compile(rf"{_RUN_TOKEN}(?:\s+(?:&\s+)?{_RUN_TOKEN}){{0,7}}")
+# The slot before a run: "of (the) ", "for ", "in ", ... and what stands before that.
+_PREP_TAIL = re.compile(r"(?<![\w-])(of|from|for|at|with|in|on)\s+(?:the\s+)?$")
+_WRITES_FOR = re.compile(
+    r"(?:(?:writing|writes|wrote|write|written|reviewing|reviewed|published|review|reviews|"
+    r"column|columns|essay|article|piece|interview|commentary|podcast|blog|contributing)"
+    r"\s+(?:(?:it|him|her|them|this|the film)\s+)?(?:for|in)|(?:critic|reviewer|columnist|"
+    r"contributor|correspondent|writer|editor)\s+(?:for|at|of|with))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_NAME_AT_END = re.compile(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})\s*,?\s*$")
+_WORD_AT_END = re.compile(r"([A-Za-z]+)\s+$")
+# What may follow an outlet's name: the sentence's end, punctuation, a quote, a possessive, a
+# date ("in 1968") or a word naming what the outlet is.
+_RUN_END_OK = re.compile(
+    r"\s*(?:$|[,.;:!?)\]\"”—–(]|-\s|['’]s\b|(?:magazine|newspaper|website|blog|podcast|"
+    r"critic|reviewer|review|columnist|in\s+\d{4}|on\s+[A-Z]|that|as)\b)"
+)
+_CRITIC_NOUN_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:(?:film|movie|chief|senior|lead|own)\s+)?(?:critic|reviewer|review|"
+    r"writer|columnist|contributor)\b"
+)
+_BLURB_BEFORE = re.compile(rf"[\"”]\s*[-–—]\s*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}},\s*$")
+# First words of award names and honours: "for Best Actress", "with Honours".
+_NOT_OUTLET_START = frozenset(
+    """Best Outstanding Most Academy Oscar Oscars Golden Honours Honors Christmas Easter
+    Halloween God Jesus""".split()  # noqa: SIM905
+)
+
+
+@lru_cache(maxsize=8192)
+def _plausible_outlet(name: str) -> bool:
+    """An unlisted outlet name that is not a place, an award or a festival."""
+    tokens = name.split()
+    core = tokens[1:] if tokens[0] == "The" else tokens
+    if not core or core[0] in _NOT_OUTLET_START or core[0] in _MONTHS:
+        return False
+    if region_code(name) or region_code(" ".join(core)):
+        return False
+    # not "Radio City Music Hall", "Harvard University", "Critics Society"
+    return core[-1] in OUTLET_WORDS or not any(
+        t in _VENUE_WORDS or t in _BODY_WORDS for t in core
+    )
+
+
+def _structural_outlets(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
+    """Outlets the list does not know, found by where they stand: after "P of", "writing for",
+    "wrote P in"; before "'s P" or "'s critic"; as the subject of a verb of saying when the name
+    has an outlet word ("Nitrate Quarterly called it"); after a blurb's "- P,"."""
+    found: list[tuple[int, int, str]] = []
+    for m in _OUTLET_RUN.finditer(s):
+        a, b = m.span()
+        tokens = m.group().split()
+        # drop a sentence opener glued to the run ("In", "When", "Yesterday")
+        while tokens and tokens[0] != "The" and (
+            tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS or tokens[0][0].isdigit()
+        ):
+            a = s.index(tokens[1], a + len(tokens[0])) if len(tokens) > 1 else b
+            tokens = tokens[1:]
+        if not tokens or (tokens[0] == "The" and len(tokens) == 1):
+            continue
+        name = s[a:b]
+        if name.endswith(".") and not _WEB_NAME.search(name):
+            name, b = name[:-1], b - 1
+        if name in doc.film_titles:
+            continue
+        post = s[b : b + 50]
+        single = len(tokens) == 1 or (len(tokens) == 2 and tokens[0] == "The")
+        if single and canonical_outlet(name) is None and not has_outlet_cue(name):
+            continue  # a bare single word is an outlet only when listed
+        cue = has_outlet_cue(name) or tokens[0] == "The"
+        person = _looks_person(name) and tokens[0] != "The"
+        ok = False
+        pre = s[max(0, a - 60) : a]
+        prep = _PREP_TAIL.search(pre, max(0, len(pre) - 10))
+        if prep and (_RUN_END_OK.match(post) or _verb_follows(post)):
+            word = prep.group(1)
+            head = pre[: prep.start()]
+            if _WRITES_FOR.search(pre):
+                ok = True
+            else:
+                who = _NAME_AT_END.search(head)
+                if who and _looks_person(_strip_owner(who.group(1)), month_ok=True) and (
+                    not _is_crew(_strip_owner(who.group(1)), doc)
+                ):
+                    if word in {"of", "from"}:
+                        ok = True
+                    elif word in {"in", "on"}:
+                        # "wrote P in Y", "P in Y wrote": a verb of saying on either side
+                        lead = _WORD_AT_END.search(head[: who.start()])
+                        ok = (lead is not None and lead.group(1).lower() in _SAY_SET) or (
+                            _verb_follows(post)
+                        )
+                    else:  # for, at, with: not "praised P for Best Actress"
+                        ok = not person or cue
+        if not ok and post[:1] in "'’" and post[1:2] == "s" and (not person or cue):
+            # "Reel Weekly's Ada Brook wrote", "The Evening Projector's critic"
+            ok = _CRITIC_NOUN_AFTER.match(post) is not None or (
+                (cue or canonical_outlet(name) is not None)
+                and _OWNS_AFTER.match(post) is not None
+            )
+        if not ok and _SUBJECT_CUE.search(name) and _verb_follows(post):
+            ok = not (pre.rstrip().endswith(("by", "at", "to")))
+        if not ok and not post.strip(" .)") and _BLURB_BEFORE.search(pre):
+            ok = not person  # '"..." - Ann Lee, The Evening Projector'
+        if ok and _plausible_outlet(name):
+            found.append((a, b, name))
+    return found
+
+
+# An outlet as the subject of a verb of saying needs an outlet word, "&" or a web suffix in its
+# name: a brand in camel case alone ("RelishMix said") may be a tracker or a studio.
+_SUBJECT_CUE = re.compile(
+    rf"&|\.(?:com|net|org|co\.uk)\b|\b(?:{'|'.join(sorted(OUTLET_WORDS))})\b"
+)
+_WEB_NAME = re.compile(r"\.(?:com|net|org|co\.uk|in|tv|io)$|\.\w+\.$")
+
+
+def _strip_owner(name: str) -> str:
+    """ "Collider's Matt Goldberg" -> "Matt Goldberg"."""
+    head, _, rest = name.partition(" ")
+    return rest if head.endswith(("'s", "’s")) and rest else name
+
+
 _CAP_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[\w'’\-]+\b")
+_OWNER_GAP = re.compile(r"(?:['’]s)?\s+")
 
 
 def _person_mentions(
@@ -641,25 +848,42 @@ def _person_mentions(
     out: list[tuple[int, int, str]] = []
     italics = [(m.start(), m.end()) for m in _ITALIC.finditer(s)] if "_" in s else []
     for m in _ALL_NAMES.finditer(s):
-        if any(a < m.end() and m.start() < b for a, b, _ in outlets) or any(
-            a <= m.start() < b for a, b in italics
-        ):
-            # trim an outlet glued to the name ("Variety Peter Debruge")
+        if any(a <= m.start() < b for a, b in italics):
             continue
         name = m.group(0).rstrip(".,")
+        glued = [b for a, b, _ in outlets if a < m.end() and m.start() < b]
+        if glued:
+            # an outlet glued to the name ("Reel Weekly's Ada Brook"): keep what follows it
+            cut = max(glued) - m.start()
+            rest = _OWNER_GAP.match(name, cut) if cut < len(name) else None
+            if rest is None or any(m.start() + rest.end() < b for b in glued):
+                continue
+            name = name[rest.end() :]
+            m_start = m.start() + rest.end()
+        else:
+            m_start = m.start()
         tokens = name.split()
         if tokens and tokens[0].endswith(("'s", "’s")):
             tokens = tokens[1:]
         if tokens and tokens[-1].endswith(("'s", "’s")):
             tokens[-1] = tokens[-1][:-2]
             name = name[:-2]
+        month_ok = False
         while tokens and (tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS):
+            if tokens[0] in _GIVEN_MONTHS and len(tokens) in {2, 3}:
+                end = m_start + len(name)
+                lead = _WORD_AT_END.search(s, max(0, end - len(name) - 20), end - len(name))
+                if _MONTH_NAME_SLOT.match(s, end) or (
+                    lead is not None and lead.group(1).lower() in _SAY_SET
+                ):
+                    month_ok = True
+                    break
             tokens = tokens[1:]
         if not tokens:
             continue
         name2 = " ".join(tokens)
-        start = m.start() + (len(name) - len(name2))
-        if len(tokens) >= 2 and _looks_person(name2):
+        start = m_start + (len(name) - len(name2))
+        if len(tokens) >= 2 and _looks_person(name2, month_ok=month_ok):
             out.append((start, start + len(name2), name2))
     # single surnames known from earlier full mentions ("Kenny praised ...")
     for m in _CAP_WORD.finditer(s):
@@ -742,7 +966,13 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         source = _SOURCE_AFTER.match(after)
         if source and (_verb_follows(after[source.end() :]) or after[source.end() :][:1] == ","):
             outlet = source.group(1)
-            if not _is_crew(full, doc) and outlet.split()[0] not in _NOT_NAME_START:
+            if (
+                not _is_crew(full, doc)
+                and outlet.split()[0] not in _NOT_NAME_START
+            ):
+                if not _plausible_outlet(outlet):  # "Tess Arden of Los Angeles called it"
+                    anchors.append(_Anchor(pb + source.end(), pa, "critic", full, None))
+                    continue
                 doc.critic_outlet.setdefault(full, outlet)
                 anchors.append(_Anchor(pb + source.end(), pa, "critic", full, outlet))
                 continue
@@ -792,7 +1022,10 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
     return _merge(anchors, s)
 
 
-_OUTLET_THEN_CRITIC = re.compile(r"[\s,]*(?:(?:where|in which|whose|with)\s+)?")
+_OUTLET_THEN_CRITIC = re.compile(
+    r"[\s,]*(?:\([^()]{0,80}\)[\s,]*)?(?:(?:where|in which|whose|with)\s+)?"
+    r"|(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:review|critique|column|piece|essay)\s+(?:of\s+(?:the\s+)?(?:film|movie)\s+)?by\s+"
+)
 _CRITIC_THEN_OUTLET = re.compile(
     r"[\s,]*(?:(?:who\s+)?(?:writing|writes|wrote|reviewing|reviewed)\s+"
     r"(?:it\s+)?(?:for|in)\s+(?:the\s+)?(?:[A-Z][\w]+(?:'s|’s)\s+)?)?",

@@ -396,15 +396,23 @@ class Scheduler:
             return
         key = idempotency_key(schedule.id, day)
         rate_retries = 0
+        loop = asyncio.get_running_loop()
+        # Stop retrying 429s well inside the claim's lease, so that no other process takes
+        # the claim over (and looks for the post) while this one may still send it.
+        give_up_at = loop.time() + self.lease.total_seconds() / 2
         while True:
             await self.limiter.acquire(schedule.platform, schedule.channel_id)
             try:
                 message_id = await asyncio.wait_for(
                     poster.post(schedule.channel_id, card, idempotency_key=key),
-                    self.send_timeout,
+                    min(self.send_timeout, max(give_up_at - loop.time(), 1.0)),
                 )
             except PostError as exc:
-                if exc.kind == "rate_limited" and rate_retries < MAX_RATE_RETRIES:
+                if (
+                    exc.kind == "rate_limited"
+                    and rate_retries < MAX_RATE_RETRIES
+                    and loop.time() + (exc.retry_after or 1.0) < give_up_at
+                ):
                     rate_retries += 1
                     self.limiter.penalize(schedule.platform, exc.retry_after or 1.0)
                     continue

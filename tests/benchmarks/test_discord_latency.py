@@ -3,14 +3,16 @@
 Ours: `/quote film:Nosferatu` (a real pick from SQLite, rendered, with preview buttons).
 Bare: a plain discord.py client whose one command answers static text. Both are timed from
 the moment the fake sends INTERACTION_CREATE to the moment the callback POST arrives.
-Targets: our p99 <= 20 ms and within 1.5x of the bare command's p99. Figures are merged into
-bench-results.json; targets are asserted unless PULLQUOTE_BENCH_QUICK is set."""
+Targets: our p99 <= 20 ms and within 1.5x of the bare command's p99. The two alternate over
+several rounds in one run (the machine is shared: alternating spreads any disturbance over
+both); each round gives a p50, a p99 and the p99 ratio, and each figure is the median over
+the rounds. Figures are merged into bench-results.json (tests/benchmarks/report.py); targets
+are asserted unless PULLQUOTE_BENCH_QUICK is set."""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
+import gc
 import random
 import statistics
 import tempfile
@@ -27,32 +29,37 @@ from bot.config import Settings
 from bot.ingest.sample import load_sample_if_empty
 from bot.service import Service
 from storage.sqlite import SQLiteStore
-from tests.discord_fake import FakeDiscord, callback_path, running
+from tests.benchmarks import report
+from tests.discord_fake import FakeDiscord, running
 
-QUICK = bool(os.environ.get("PULLQUOTE_BENCH_QUICK"))
+QUICK = report.QUICK
 WARMUP = 20 if QUICK else 50
-SAMPLES = 60 if QUICK else 400
+SAMPLES = 100 if QUICK else 400
+ROUNDS = 2 if QUICK else 5
 P99_TARGET_MS = 20.0
 RATIO_TARGET = 1.5
-RESULTS = Path(__file__).resolve().parents[2] / "bench-results.json"
 
 Send = Callable[[FakeDiscord], Awaitable[dict[str, Any]]]
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
 async def _measure(fake: FakeDiscord, send: Send) -> list[float]:
     samples: list[float] = []
+    gc.collect()
     for i in range(WARMUP + SAMPLES):
         mark = len(fake.calls)
         payload = await send(fake)
-        (call,) = await fake.wait_for("POST", callback_path(payload), since=mark)
+        # Wait for any POST and compare paths after: a path regex would be compiled for
+        # every interaction (a new id each time), ~0.4 ms of the harness's own work inside
+        # the timed window, on the same event loop as the bot under test.
+        expected = f"/interactions/{payload['id']}/{payload['token']}/callback"
+        while True:
+            calls = await fake.wait_for("POST", since=mark)
+            mark += len(calls)
+            done = [c for c in calls if c.path == expected]
+            if done:
+                break
         if i >= WARMUP:
-            samples.append(fake.latency(payload, call) * 1000)
+            samples.append(fake.latency(payload, done[0]) * 1000)
     return samples
 
 
@@ -96,54 +103,50 @@ async def _ours(db: Path) -> list[float]:
         await store.close()
 
 
-def _merge(results: dict[str, dict[str, Any]]) -> None:
-    data: dict[str, Any] = {}
-    if RESULTS.exists():
-        try:
-            data = json.loads(RESULTS.read_text())
-        except json.JSONDecodeError:
-            data = {}
-    data.update(results)
-    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
 def test_interaction_to_callback_latency() -> None:
+    rounds: list[tuple[list[float], list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        for n in range(ROUNDS):
 
-        async def both() -> tuple[list[float], list[float]]:
-            bare = await _bare()
-            ours = await _ours(Path(tmp) / "bench.db")
-            return bare, ours
+            async def both(n: int = n) -> tuple[list[float], list[float]]:
+                bare = await _bare()
+                ours = await _ours(Path(tmp) / f"bench{n}.db")
+                return bare, ours
 
-        bare, ours = asyncio.run(both())
+            rounds.append(asyncio.run(both()))
     use_endpoints(None, None)
 
-    bare_p50, bare_p99 = statistics.median(bare), _percentile(bare, 0.99)
-    ours_p50, ours_p99 = statistics.median(ours), _percentile(ours, 0.99)
-    ratio = ours_p99 / bare_p99
+    def p50s(which: int) -> list[float]:
+        return [statistics.median(r[which]) for r in rounds]
+
+    def p99s(which: int) -> list[float]:
+        return [report.percentile(r[which], 0.99) for r in rounds]
+
+    bare_p50, bare_p99 = report.median(p50s(0)), report.median(p99s(0))
+    ours_p50, ours_p99 = report.median(p50s(1)), report.median(p99s(1))
+    ratios = [o / b for o, b in zip(p99s(1), p99s(0), strict=True)]
+    p50_ratios = [o / b for o, b in zip(p50s(1), p50s(0), strict=True)]
+    ratio = report.median(ratios)
     p99_ok = ours_p99 <= P99_TARGET_MS
     ratio_ok = ratio <= RATIO_TARGET
-    common = {"samples": SAMPLES, "quick": QUICK}
-    _merge(
-        {
-            "discord_callback_p99": {
-                "value": round(ours_p99, 2), "unit": "ms", "target": f"<= {P99_TARGET_MS:g}",
-                "passed": p99_ok, "p50": round(ours_p50, 2), **common,
-            },
-            "discord_callback_bare_p99": {
-                "value": round(bare_p99, 2), "unit": "ms", "target": "reference",
-                "passed": True, "p50": round(bare_p50, 2), **common,
-            },
-            "discord_callback_vs_bare": {
-                "value": round(ratio, 2), "unit": "x (p99 ours / p99 bare)",
-                "target": f"<= {RATIO_TARGET:g}", "passed": ratio_ok,
-                "p50_ratio": round(ours_p50 / bare_p50, 2), **common,
-            },
-        }
+    common = {"samples": SAMPLES, "rounds": ROUNDS}
+    report.record(
+        "discord_callback_p99", round(ours_p99, 2), "ms", f"<= {P99_TARGET_MS:g}", p99_ok,
+        p50=round(ours_p50, 2), **common,
+    )
+    report.record(
+        "discord_callback_bare_p99", round(bare_p99, 2), "ms", report.REFERENCE, True,
+        p50=round(bare_p50, 2), **common,
+    )
+    report.record(
+        "discord_callback_vs_bare", round(ratio, 2), "x (p99 ours / p99 bare)",
+        f"<= {RATIO_TARGET:g}", ratio_ok, p50_ratio=round(report.median(p50_ratios), 2),
+        per_round=[round(r, 2) for r in ratios], **common,
     )
     print(
         f"\nDiscord callback latency: ours p50 {ours_p50:.2f} ms, p99 {ours_p99:.2f} ms; "
-        f"bare p50 {bare_p50:.2f} ms, p99 {bare_p99:.2f} ms; p99 ratio {ratio:.2f}x"
+        f"bare p50 {bare_p50:.2f} ms, p99 {bare_p99:.2f} ms; p99 ratio {ratio:.2f}x "
+        f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
     )
     if not QUICK:
         assert p99_ok, f"p99 {ours_p99:.2f} ms > {P99_TARGET_MS} ms"

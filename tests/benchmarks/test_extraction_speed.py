@@ -7,23 +7,21 @@ and asserts the issue-8 target, >= 200 articles/s, except in quick mode
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.extract import Context, extract
+from tests.benchmarks import report
+from tests.benchmarks.report import record
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "wikipedia-films"
-RESULTS = ROOT / "bench-results.json"
 NAME = "extraction_throughput"
 TARGET = 200.0
-QUICK = os.environ.get("PULLQUOTE_BENCH_QUICK") == "1"
+QUICK = report.QUICK
 
 
 def _articles() -> list[str]:
@@ -32,16 +30,6 @@ def _articles() -> list[str]:
     return [
         p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.md")) if p.name != "README.md"
     ]
-
-
-def record(name: str, value: float, unit: str, target: str, passed: bool, **extra: Any) -> None:
-    """Merge one figure into bench-results.json (a dict keyed by benchmark name)."""
-    try:
-        data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        data = {}
-    data[name] = {"value": value, "unit": unit, "target": target, "passed": passed, **extra}
-    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def test_extraction_throughput() -> None:

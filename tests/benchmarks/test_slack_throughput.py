@@ -12,10 +12,8 @@ about. Targets (issue 5): p99 <= 50 ms, throughput within 1.5x of the bare app. 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import multiprocessing as mp
-import os
 import statistics
 import tempfile
 import time
@@ -26,28 +24,19 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.benchmarks import report
+from tests.benchmarks.report import record
 from tests.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, sign
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench-results.json"
-QUICK = os.environ.get("PULLQUOTE_BENCH_QUICK") == "1"
+QUICK = report.QUICK
 CONCURRENCY = 16
 COMMANDS = 400 if QUICK else 3000
 WARMUP = 100 if QUICK else 300
-ROUNDS = 1 if QUICK else 3
+ROUNDS = 2 if QUICK else 3
 P99_TARGET_MS = 50.0
 RATIO_TARGET = 1.5
 MIX = ("quote", "quote nosferatu", "review", "review metropolis", "release metropolis", "help")
-
-
-def record(name: str, value: float, unit: str, target: str, passed: bool, **extra: Any) -> None:
-    """Merge one figure into bench-results.json (a dict keyed by benchmark name)."""
-    try:
-        data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        data = {}
-    data[name] = {"value": value, "unit": unit, "target": target, "passed": passed, **extra}
-    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 # -- the child process: one app under test ---------------------------------------------------
@@ -176,27 +165,31 @@ async def _measure(kind: str, fake: FakeSlack, db: str) -> dict[str, float]:
     }
 
 
-async def _run() -> tuple[dict[str, float], dict[str, float]]:
+async def _run() -> tuple[dict[str, float], dict[str, float], list[float]]:
     fake = await FakeSlack().start()
     fake.record_responses = False
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            # Alternate the two apps and keep each one's best round: the machine is shared,
-            # and the best round is the one least disturbed by whatever else runs.
+            # Alternate the two apps round by round (the machine is shared: alternating
+            # spreads a disturbance over both); each round gives a ratio, and every figure
+            # is the median over the rounds.
             bares, ourses = [], []
             for n in range(ROUNDS):
                 bares.append(await _measure("bare", fake, str(Path(tmp) / f"bare{n}.db")))
                 ourses.append(await _measure("pullquote", fake, str(Path(tmp) / f"pq{n}.db")))
-            bare = max(bares, key=lambda r: r["rps"])
-            ours = max(ourses, key=lambda r: r["rps"])
     finally:
         await fake.close()
-    return ours, bare
+    ratios = [b["rps"] / o["rps"] for b, o in zip(bares, ourses, strict=True)]
+
+    def med(rounds: list[dict[str, float]]) -> dict[str, float]:
+        return {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
+
+    return med(ourses), med(bares), ratios
 
 
 def test_slack_command_throughput() -> None:
-    ours, bare = asyncio.run(_run())
-    ratio = bare["rps"] / ours["rps"]
+    ours, bare, ratios = asyncio.run(_run())
+    ratio = statistics.median(ratios)
     p99_ok = ours["p99_ms"] <= P99_TARGET_MS
     ratio_ok = ratio <= RATIO_TARGET
     common = {"commands": COMMANDS, "concurrency": CONCURRENCY, "rounds": ROUNDS, "quick": QUICK}
@@ -209,6 +202,7 @@ def test_slack_command_throughput() -> None:
         bare_rps=round(bare["rps"], 1),
         ack_rps=round(ours["ack_rps"], 1),
         ratio=round(ratio, 2),
+        per_round=[round(r, 2) for r in ratios],
         cpu_ms_per_command=round(ours["cpu_ms_per_command"], 3),
         bare_cpu_ms_per_command=round(bare["cpu_ms_per_command"], 3),
         **common,
