@@ -29,7 +29,8 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 @dataclass
 class Call:
-    """One request the fake received: `kind` is api, response or socket."""
+    """One request the fake received: `kind` is api, response or socket; or `ack`, a reply
+    the app put in the HTTP response to a slash command (recorded by the sender)."""
 
     kind: str
     name: str
@@ -147,6 +148,18 @@ class FakeSlack:
     def responses(self) -> list[Call]:
         """Messages posted to response_url hooks, in order."""
         return [c for c in self.calls if c.kind == "response"]
+
+    def acks(self) -> list[Call]:
+        """Replies that came back in the ack (the HTTP response body) of a slash command."""
+        return [c for c in self.calls if c.kind == "ack"]
+
+    def replies(self) -> list[Call]:
+        """Every reply to a user, in order: in an ack or through a response_url hook."""
+        return [c for c in self.calls if c.kind in ("ack", "response")]
+
+    async def record_ack(self, data: dict[str, Any]) -> None:
+        """Record a reply the sender received in an ack (see `acks`)."""
+        await self._record(Call("ack", "-", data))
 
     def socket_acks(self) -> list[Call]:
         """Messages the app sent over the Socket Mode WebSocket."""

@@ -407,3 +407,113 @@ def test_dev_label_floors() -> None:
     # measured after structural outlets: P 0.97, R 0.96, F1 0.96, outlet accuracy 0.98
     assert f1 >= 0.95, (precision, recall, f1)
     assert right / tp >= 0.97, right / tp
+
+
+# --- patterns found reading the unlabelled articles (all names invented) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "critic", "outlet"),
+    [
+        # wiki possessive templates left in the text
+        ('_Empire_{{\'s}} Ada Brook called it "a quiet marvel".', "Ada Brook", "Empire"),
+        # "X, in his review for Y", "X noted in her review for Y", "X commented in Y"
+        (
+            'Tom Vance, in his review for _Variety_, found it "a quiet marvel".',
+            "Tom Vance",
+            "Variety",
+        ),
+        (
+            'Ida Quill noted in her review for _Slate_ that it was "a quiet marvel".',
+            "Ida Quill",
+            "Slate",
+        ),
+        (
+            'Ida Quill commented in _Sight & Sound_ that it is "a quiet marvel".',
+            "Ida Quill",
+            "Sight & Sound",
+        ),
+        (
+            'Ida Quill published a mixed review in _Slate_, calling it "a quiet marvel".',
+            "Ida Quill",
+            "Slate",
+        ),
+        # "also of", a descriptor before the outlet, "reviewer X" after "Writing for Y,"
+        ('Ida Quill, also of _Variety_, said it was "a quiet marvel".', "Ida Quill", "Variety"),
+        (
+            'Ida Quill, of the British tabloid newspaper _The Sun_, said it was "a quiet marvel".',
+            "Ida Quill",
+            "The Sun",
+        ),
+        (
+            'Writing for _Slate_, reviewer Ida Quill commented, "A quiet marvel."',
+            "Ida Quill",
+            "Slate",
+        ),
+    ],
+)
+def test_more_critic_outlet_shapes(text: str, critic: str, outlet: str) -> None:
+    q = _quotes(text)[-1]
+    assert (q.kind, q.critic, q.outlet) == ("critic", critic, outlet)
+
+
+def test_verbs_of_judging_carry_the_critic() -> None:
+    text = (
+        'Ida Quill of _Variety_ called it "a quiet marvel". Quill also appreciated "the '
+        'patient camera". She recognized that "the ending drags".'
+    )
+    assert [(q.kind, q.critic) for q in _quotes(text)] == [("critic", "Ida Quill")] * 3
+
+
+def test_a_name_in_an_objects_slot_does_not_speak() -> None:
+    text = (
+        "_Lantern Road_ (2011) is a drama starring Bo Ermin. "
+        'Ida Quill of _Variety_ echoed praise for Ermin, calling him "a quiet marvel".'
+    )
+    q = _quotes(text)[-1]
+    assert (q.kind, q.critic, q.outlet) == ("critic", "Ida Quill", "Variety")
+
+
+def test_pronoun_skips_cast_named_as_an_object() -> None:
+    text = (
+        "_Lantern Road_ (2011) is a drama starring Bo Ermin. "
+        'Ida Quill of _Variety_ liked it: "a gem". '
+        'Along with considering Ermin "consistently fine", she wrote that it "hums".'
+    )
+    assert [(q.kind, q.critic) for q in _quotes(text)] == [("critic", "Ida Quill")] * 3
+
+
+def test_first_person_remarks_by_non_critics_are_other() -> None:
+    text = 'Rex Amory called the film "my number one". Dan Kell said, "I walked out of it changed."'
+    assert [q.kind for q in _quotes(text)] == ["other", "other"]
+    # a known critic keeps the first person
+    text2 = 'Roger Ebert wrote that "I left the movie uncertain".'
+    assert _one(text2).kind == "critic"
+
+
+def test_aggregator_summary_after_rotten_tomatoes() -> None:
+    text = (
+        "Rotten Tomatoes gives the film 91% based on 78 reviews. "
+        'The summary states, "Tense, tight and darkly comic."'
+    )
+    q = _one(text)
+    assert (q.kind, q.outlet) == ("critic", "Rotten Tomatoes")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The Australian premiere was cancelled after a petition called it "vile propaganda".',
+        'Ida Quill of _Variety_ said the New York setting lacked "enough bustle".',
+    ],
+)
+def test_place_names_used_as_adjectives_are_not_outlets(text: str) -> None:
+    assert all(q.outlet in {None, "Variety"} for q in _quotes(text))
+
+
+def test_credits_stop_at_the_sentence_end_and_bodies_are_not_critics() -> None:
+    text = (
+        "_Lantern Road_ is a 2016 documentary directed by Cassie Vale. The film follows a march. "
+        'Vale said she "would be curious". The Wildrose Party of Alberta wrote "we object".'
+    )
+    assert [q.kind for q in _quotes(text)] == ["other", "other"]

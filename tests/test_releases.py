@@ -371,7 +371,113 @@ def test_dev_label_floors() -> None:
     precision = tp / (tp + fp)
     recall = tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
-    assert precision >= 0.90, (precision, recall, f1)
-    assert recall >= 0.85, (precision, recall, f1)
-    assert f1 >= 0.88, (precision, recall, f1)
-    assert kind_ok / tp >= 0.95
+    assert precision >= 0.95, (precision, recall, f1)
+    assert recall >= 0.90, (precision, recall, f1)
+    assert f1 >= 0.93, (precision, recall, f1)
+    assert kind_ok / tp >= 0.99
+
+
+# --- patterns from reading the unlabelled articles (invented sentences, fictional films) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # thousands separators do not end the date's clause
+        (
+            "_Copper Tide_ was released on March 3, 2011 in 1,204 theaters in the United States.",
+            [("US", 2011, 3, 3, "theatrical")],
+        ),
+        # a city followed by a venue name is still the city
+        (
+            "The cut was shown at the Chicago Grandview Theater in May 1994.",
+            [("US", 1994, 5, None, "theatrical")],
+        ),
+        # a year-less date before a later full date reads in order
+        (
+            "It was released in the UK on October 2, and the U.S. release was set for"
+            " 9 March 2016.",
+            [("GB", 2015, 10, 2, "theatrical"), ("US", 2016, 3, 9, "theatrical")],
+        ),
+        # the medium of an earlier date carries to a re-release in the same sentence
+        (
+            "It came out on DVD on May 2, 2003, and was re-released by Ember on June 8, 2009.",
+            [(None, 2003, 5, 2, "home_media"), (None, 2009, 6, 8, "home_media")],
+        ),
+        # the medium sits outside the date's own clause
+        (
+            "In 2012, Ember released both cuts and the short on DVD and Blu-Ray.",
+            [(None, 2012, None, None, "home_media")],
+        ),
+        (
+            "The first DVD edition of _Lantern Bay_, released in 2004, had two commentaries.",
+            [(None, 2004, None, None, "home_media")],
+        ),
+        # a place naming the release noun itself
+        (
+            "In 2015, the set saw another UK release on Blu-ray, released by Ember.",
+            [("GB", 2015, None, None, "home_media")],
+        ),
+        # a parenthetical aside does not cut the clause
+        (
+            "The cast presented the film (retitled _Mare_) at the festival in Turin on 4 May 2012.",
+            [("IT", 2012, 5, 4, "festival")],
+        ),
+        # list bullets
+        ("-   On May 2, 2010, a Collector's Edition Blu-ray was released.",
+         [(None, 2010, 5, 2, "home_media")]),
+        # "commercial success" is not a commercial; a dub is the film
+        (
+            "The film was released on 3 June 2015 to commercial success.",
+            [(None, 2015, 6, 3, "theatrical")],
+        ),
+        (
+            "The channel Sky Cinema aired the English dub of the film on 4 April 2011.",
+            [("GB", 2011, 4, 4, "tv")],
+        ),
+        # "as part of a series" on a disc
+        (
+            "Ember reissued the VHS on June 2, 1999 as part of its Classics series.",
+            [(None, 1999, 6, 2, "home_media")],
+        ),
+        # a connective before a frame still frames the sentence
+        (
+            "However, in the UK, Ember released the film on Blu-ray and DVD in early 2014.",
+            [("GB", 2014, None, None, "home_media")],
+        ),
+    ],
+)
+def test_unlabelled_article_patterns(text: str, want: list[tuple[object, ...]]) -> None:
+    assert [(r.region, r.year, r.month, r.day, r.event) for r in rel(text)] == want
+
+
+def test_screened_again_after_a_festival_stays_at_the_festival() -> None:
+    text = (
+        "_Salt Road_ had its premiere at the Palm Springs International Film Festival on "
+        "8 January 2019. It was named a festival favourite and screened again for the public "
+        "on 12 January."
+    )
+    assert [(r.region, r.year, r.month, r.day, r.event) for r in rel(text)] == [
+        ("US", 2019, 1, 8, "premiere"),
+        ("US", 2019, 1, 12, "festival"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # organisations named "Television" are not a broadcast
+        "In 2011, the Film & Television Guild selected _Copper Tide_ as one of its best films.",
+        "After the exit of its head from Ember Television in May 2017, the series stalled.",
+        # a company named "Open Road" is not an opening
+        "In March 2016, Open Road Films acquired distribution rights to the film.",
+        # a bare year needs a release word in its sentence ("online magazine" is not one)
+        "In 2013, online magazine _Reel_ named _Copper Tide_ among the decade's best.",
+        # withdrawn from cinemas is not a release
+        "The board ordered the film withdrawn from cinemas beginning 3 January 2017.",
+        # a production year is not a release year
+        "In 2008, Ember produced a new English dub of the film to be released later.",
+    ],
+)
+def test_unlabelled_article_non_events(text: str) -> None:
+    assert rel(text) == []

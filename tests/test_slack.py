@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -13,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from adapters.slack import build_slack_adapter, make_client, web_app
+from adapters.slack import SlackAdapter, build_slack_adapter, make_client, web_app
 from bot.app import App
 from bot.config import Settings
 from bot.ingest.sample import load_sample_if_empty
@@ -64,11 +65,24 @@ async def open_store(path: Path) -> SQLiteStore:
 class Harness:
     """The fake Slack, the core over a temp database, and the Bolt app served on loopback."""
 
-    def __init__(self, fake: FakeSlack, core: App, url: str, http: aiohttp.ClientSession):
+    def __init__(
+        self,
+        fake: FakeSlack,
+        core: App,
+        url: str,
+        http: aiohttp.ClientSession,
+        adapter: SlackAdapter | None = None,
+    ):
         self.fake = fake
         self.core = core
         self.url = url
         self.http = http
+        self._adapter = adapter
+
+    @property
+    def adapter(self) -> SlackAdapter:
+        assert self._adapter is not None
+        return self._adapter
 
     async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str, float]:
         t0 = time.perf_counter()
@@ -78,7 +92,8 @@ class Harness:
     async def command(
         self, text: str, *, retry: int | None = None, **kwargs: Any
     ) -> tuple[int, str]:
-        """Send a signed /pullquote command; returns (status, body) of the ack."""
+        """Send a signed /pullquote command; returns (status, body) of the ack. A reply in
+        the ack is recorded with the fake's calls (kind "ack"), like a response_url one."""
         kwargs.setdefault("response_url", self.fake.response_url())
         body = command_body(text, **kwargs)
         headers = sign(body)
@@ -86,6 +101,8 @@ class Harness:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         status, text_, elapsed = await self.post(body, headers)
         assert elapsed < 3.0, "Slack needs the ack within 3 seconds"
+        if status == 200 and text_:
+            await self.fake.record_ack(json.loads(text_))
         return status, text_
 
     async def click(self, action_id: str, **kwargs: Any) -> tuple[int, str]:
@@ -96,13 +113,13 @@ class Harness:
         return status, text_
 
     async def reply(self, n: int = 1) -> Call:
-        """Wait for the n-th response_url message and return it."""
-        await self.fake.wait_for(lambda: len(self.fake.responses()) >= n)
-        return self.fake.responses()[n - 1]
+        """Wait for the n-th reply (in an ack or via response_url) and return it."""
+        await self.fake.wait_for(lambda: len(self.fake.replies()) >= n)
+        return self.fake.replies()[n - 1]
 
     async def preview(self, text: str) -> tuple[Call, dict[str, str]]:
         """Run a previewable command; the preview and its buttons by verb."""
-        before = len(self.fake.responses())
+        before = len(self.fake.replies())
         status, _ = await self.command(text)
         assert status == 200
         call = await self.reply(before + 1)
@@ -171,7 +188,7 @@ async def slack(fake: FakeSlack, core: App) -> AsyncIterator[Harness]:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         try:
-            yield Harness(fake, core, f"http://127.0.0.1:{port}/slack/events", http)
+            yield Harness(fake, core, f"http://127.0.0.1:{port}/slack/events", http, adapter)
         finally:
             await runner.cleanup()
             await adapter.drain()
@@ -180,11 +197,11 @@ async def slack(fake: FakeSlack, core: App) -> AsyncIterator[Harness]:
 # -- subcommands ------------------------------------------------------------------------------
 
 
-async def test_quote_acks_at_once_then_previews_privately(slack: Harness) -> None:
+async def test_quote_previews_privately_in_the_ack(slack: Harness) -> None:
     status, body = await slack.command("quote nosferatu")
-    assert (status, body) == (200, "")
-    reply = await slack.reply()
-    msg = reply.data
+    assert status == 200
+    msg = json.loads(body)  # the answer is the HTTP response itself: no response_url trip
+    assert slack.fake.acks()[0].data == msg
     assert msg["response_type"] == "ephemeral"
     assert msg["blocks"][0]["type"] == "header"
     assert "Nosferatu (1922)" in msg["blocks"][0]["text"]["text"]
@@ -198,6 +215,42 @@ async def test_quote_acks_at_once_then_previews_privately(slack: Harness) -> Non
     }
     assert styles == {"post": "primary", "another": None, "cancel": "danger"}
     assert slack.fake.posts() == []  # nothing public until Post
+    await slack.fake.settle(0.1)
+    assert slack.fake.responses() == []
+
+
+async def test_slow_answer_acks_empty_then_goes_via_response_url(
+    slack: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = slack.core.service.run
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await run(*args, **kwargs)
+
+    monkeypatch.setattr(slack.adapter, "ack_budget", 0.05)
+    monkeypatch.setattr(slack.core.service, "run", slow)
+    t0 = time.perf_counter()
+    status, body = await slack.command("quote nosferatu")
+    assert (status, body) == (200, "")  # acked empty at the budget, not after the work
+    assert time.perf_counter() - t0 < 0.25
+    assert slack.fake.acks() == []
+    msg = (await slack.reply()).data
+    assert slack.fake.responses()[0].data == msg
+    assert msg["response_type"] == "ephemeral"
+    assert set(buttons(msg)) == {"post", "another", "cancel"}
+
+
+async def test_slow_error_goes_via_response_url(
+    slack: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slack.adapter, "ack_budget", 0.0)  # even help misses a zero budget
+    status, body = await slack.command("quote the godfather")
+    assert (status, body) == (200, "")
+    msg = (await slack.reply()).data
+    assert slack.fake.responses()[0].data == msg
+    assert msg["response_type"] == "ephemeral"
+    assert "No film called “the godfather”" in msg["text"]
 
 
 async def test_quote_filters_by_outlet(slack: Harness) -> None:

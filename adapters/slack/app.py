@@ -1,8 +1,11 @@
 """The Slack front end: `/pullquote <subcommand>`, preview buttons, HTTP and Socket Mode.
 
-Every listener acks at once and does its work in a task started after the ack, so Slack
-always gets its answer within 3 seconds. Work is translate-in, call the core, render
-out; retried deliveries and double clicks are made harmless with the core's `claim`."""
+A slash command starts its work in a task and waits for it up to `ACK_BUDGET` (well inside
+Slack's 3 seconds): an answer ready by then goes back in the ack itself (no response_url
+round trip); a later one goes to `response_url` after an empty ack at the budget. Button
+clicks ack at once and answer via `response_url`. Work is translate-in, call the core,
+render out; retried deliveries and double clicks are made harmless with the core's
+`claim`."""
 
 from __future__ import annotations
 
@@ -55,7 +58,10 @@ INVITE_HINT = (
 )
 _ACTION = re.compile(r"^pq:")
 WORKERS = 4
-"""Commands and clicks worked on at once; the rest wait their turn after being acked."""
+"""Commands and clicks worked on at once; the rest wait their turn."""
+ACK_BUDGET = 1.5
+"""Seconds a slash command's ack waits for the answer to carry it; past that the ack goes
+out empty and the answer follows via response_url (Slack wants the ack within 3 s)."""
 _JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 Reply = Callable[[dict[str, Any]], Awaitable[None]]
@@ -140,6 +146,35 @@ def _delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
+def _settle(ready: asyncio.Future[dict[str, Any] | None]) -> None:
+    """Let a waiting ack go (empty) unless an answer or the end came first."""
+    if not ready.done():
+        ready.set_result(None)
+
+
+class _Answer:
+    """A command's reply: into the ack while the ack is still waiting, else to response_url."""
+
+    __slots__ = ("_adapter", "_ready", "_url", "acked")
+
+    def __init__(
+        self,
+        adapter: SlackAdapter,
+        response_url: object,
+        ready: asyncio.Future[dict[str, Any] | None],
+    ) -> None:
+        self._adapter = adapter
+        self._url = response_url
+        self._ready = ready
+        self.acked = False
+
+    async def __call__(self, payload: dict[str, Any]) -> None:
+        if not self.acked and not self._ready.done():
+            self._ready.set_result(payload)
+            return
+        await self._adapter.post_response(self._url, payload)
+
+
 class SlackAdapter:
     """The listeners' state: the core, the Web API client and the admin check."""
 
@@ -152,16 +187,18 @@ class SlackAdapter:
         # Few jobs at a time: acks (due within 3 s) then never queue behind a pile of
         # replies (due within 30 min), and the database sees bounded concurrency.
         self._slots = asyncio.Semaphore(WORKERS)
+        self.ack_budget = ACK_BUDGET
         self.bolt: AsyncApp | None = None
 
     # -- ack first, work after --------------------------------------------------------------
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         # Not Bolt's lazy listeners: they deep-copy each request, which cannot copy a client
         # holding a shared aiohttp session, and cost more than the work they start.
         task = asyncio.create_task(self._in_slot(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _in_slot(self, work: Coroutine[Any, Any, None]) -> None:
         async with self._slots:
@@ -170,14 +207,29 @@ class SlackAdapter:
     async def ack_command(
         self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest
     ) -> None:
-        """Ack `/pullquote` at once (an empty 200) and answer via response_url after."""
-        await ack()
-        self._spawn(self.on_command(body, request))
+        """Run `/pullquote` and ack with its answer if it is ready within `ack_budget`;
+        otherwise ack empty at the budget and let the answer go via response_url."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+        answer = _Answer(self, body.get("response_url"), ready)
+        task = self._spawn(self.on_command(body, request, answer))
+        task.add_done_callback(lambda _: _settle(ready))
+        timer = loop.call_later(self.ack_budget, _settle, ready)
+        try:
+            payload = await ready
+        finally:
+            timer.cancel()
+            answer.acked = True  # from now on the answer goes to response_url
+        if payload is None:
+            await ack()
+        else:
+            await ack(payload)
 
     async def ack_action(
         self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest
     ) -> None:
-        """Ack a preview button at once and act on it after."""
+        """Ack a preview button at once and act on it after (block_actions answers can
+        only replace or delete the preview through response_url)."""
         await ack()
         self._spawn(self.on_action(body, request))
 
@@ -197,16 +249,20 @@ class SlackAdapter:
         """A function posting one message to `response_url` over the client's session."""
 
         async def reply(payload: dict[str, Any]) -> None:
-            if not isinstance(response_url, str) or not response_url:
-                log.warning("no response_url to reply to")
-                return
-            if self.client.session is not None and not self.client.session.closed:
-                await post_json(self.client.session, response_url, payload)
-            else:
-                async with aiohttp.ClientSession() as session:
-                    await post_json(session, response_url, payload)
+            await self.post_response(response_url, payload)
 
         return reply
+
+    async def post_response(self, response_url: object, payload: dict[str, Any]) -> None:
+        """Post one message to `response_url` over the client's session."""
+        if not isinstance(response_url, str) or not response_url:
+            log.warning("no response_url to reply to")
+            return
+        if self.client.session is not None and not self.client.session.closed:
+            await post_json(self.client.session, response_url, payload)
+        else:
+            async with aiohttp.ClientSession() as session:
+                await post_json(session, response_url, payload)
 
     async def publish(self, card: Card, *, channel: str, user: str) -> None:
         """Post `card` to the channel as the app, saying who shared it."""
@@ -252,9 +308,12 @@ class SlackAdapter:
 
     # -- listeners ------------------------------------------------------------------------
 
-    async def on_command(self, body: dict[str, Any], request: AsyncBoltRequest) -> None:
-        """Lazy half of `/pullquote`: run the subcommand and answer via response_url."""
-        reply = self.responder(body.get("response_url"))
+    async def on_command(
+        self, body: dict[str, Any], request: AsyncBoltRequest, reply: Reply | None = None
+    ) -> None:
+        """Run the subcommand and answer through `reply` (default: via response_url)."""
+        if reply is None:
+            reply = self.responder(body.get("response_url"))
         await self._guard(reply, "command", self._command(body, request, reply))
 
     async def _command(self, body: dict[str, Any], request: AsyncBoltRequest, reply: Reply) -> None:

@@ -299,7 +299,6 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "Behindwoods": ("Behindwoods.com",),
     "Indiaglitz": ("IndiaGlitz", "IndiaGlitz.com"),
     "Moviebuzz": (),
-    "Baradwaj Rangan": (),
     "The Economic Times": ("Economic Times",),
     "Business Standard": (),
     "Mint": ("Livemint", "LiveMint"),

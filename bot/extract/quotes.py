@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.extract.outlets import (
@@ -56,7 +56,10 @@ _SAY_VERBS = (
     r"summarizing|summarising|finding|feeling|concluding|adding|terming|termed|terms|"
     r"branded|brands|questioned|questions|singling|awarding|awarded|awards|found|"
     r"countered|counters|retorted|conceded|concedes|cautioned|raved|raves|enthused|"
-    r"enthuses|gushed|sniffed|scoffed|complimented|extolled)"
+    r"enthuses|gushed|sniffed|scoffed|complimented|extolled|believed|believes|appreciated|"
+    r"appreciates|preferred|prefers|recognized|recognised|recognizes|recognises|elaborates|"
+    r"opining|lambasted|lambasts|criticizing|criticising|argued|arguing|maintained|"
+    r"maintains|reckons|lauding|hailing|declares|bemoaned|bemoans)"
 )
 _ADVERBS = (
     r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|"
@@ -110,7 +113,8 @@ _CREW_ROLES_LOW = re.compile(_CREW_ROLES.pattern)
 _CRITIC_ROLES_LOW = re.compile(_CRITIC_ROLES.pattern)
 _CONSENSUS = re.compile(
     r"\b(?:critic(?:al|s|s')?\s+consensus|(?:site|website)(?:'s|’s)\s+consensus|"
-    r"consensus\s+(?:reads|states|says|summarizes|summarises))",
+    r"consensus\s+(?:reads|states|says|summarizes|summarises)|"
+    r"\b(?:the|its|the site's|the website's)\s+summary\s+(?:reads|states|says))",
     re.IGNORECASE,
 )
 _AGGREGATOR_OTHER = frozenset({"CinemaScore", "PostTrak", "Box Office Mojo", "IMDb"})
@@ -357,6 +361,7 @@ class _Doc:
     full_names: dict[str, str]
     critic_outlet: dict[str, str]
     film_titles: set[str]
+    critics: set[str] = field(default_factory=set)  # named with a critic's role, or quoted
 
 
 def _norm_space(s: str) -> str:
@@ -499,7 +504,13 @@ _BODY_WORDS = frozenset(
         "League",
         "Union",
         "Party",
+        "Legion",
     ]
+)
+# A name in an object's slot: "praise for Ermey, ...", "gave praise to Ermey and D'Onofrio, ...".
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:for|to|with|on|about|toward|towards|over|than|like|praised|commended|lauded|"
+    r"criticized|criticised|called|described)\s+(?:[A-Z][\w'’.\-]*(?:\s+and\s+|,\s*|\s+))*$"
 )
 _DASH_BEFORE = re.compile(r"[\"”]\s*[-–—]\s*$")
 _SPACE_COMMA = re.compile(r"[\s,]*")
@@ -526,6 +537,7 @@ def _surname(name: str) -> str:
     return parts[-1] if parts else name
 
 
+_CREDIT_END = re.compile(r"(?<=[a-z])\.\s")
 _LIST_SEP = re.compile(r",\s*|\s+and\s+")
 
 
@@ -535,11 +547,12 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
     for m in _CREDITS.finditer(text, 0, 2000):  # the lead paragraph holds the credits
         names = m.group(1) or m.group(2) or ""
         for part in _LIST_SEP.split(names):
-            part = part.strip()
+            part = _CREDIT_END.split(part, 1)[0].strip()
             if part and part.split()[0] not in _NOT_NAME_START:
                 crew.add(part)
                 crew.add(_surname(part))
     full_names: dict[str, str] = {}
+    critics: set[str] = set()
     for m in _ALL_NAMES.finditer(text):
         name = m.group(0)
         head, _, rest = name.partition(" ")
@@ -550,7 +563,10 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
         full_names.setdefault(_surname(name), name)
         before = text[max(0, m.start() - 40) : m.start()]
         role = _role_before(before)
-        if role is None or _CRITIC_ROLES.search(before[-25:]):
+        if _CRITIC_ROLES.search(before[-25:]):
+            critics.add(name)
+            continue
+        if role is None:
             continue
         if role in {"head", "chief", "cast", "editor"}:
             continue  # too often "chief critic", "cast doubt", "editor of Variety"
@@ -564,7 +580,10 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
         titles.add(ctx.film)
     for m in _TITLE_YEAR.finditer(text):
         titles.add(_norm_space(m.group(1)))
-    return _Doc(crew=crew, full_names=full_names, critic_outlet={}, film_titles=titles)
+    titles = {t.lower() for t in titles}
+    return _Doc(
+        crew=crew, full_names=full_names, critic_outlet={}, film_titles=titles, critics=critics
+    )
 
 
 def _resolve(name: str, doc: _Doc) -> str:
@@ -619,6 +638,29 @@ def _prep_context_ok(s: str, a: int) -> bool:
     return who is not None and _looks_person(_strip_owner(who.group(1)), month_ok=True)
 
 
+_NEXT_LOW_WORD = re.compile(r"\s+([a-z][a-z-]*)")
+# Lower-case words that may follow an outlet's name without making it an adjective.
+_AFTER_OUTLET_OK = frozenset(
+    """on in at of for and or but with to that which who as was is has had have also gave
+    called said by from while where when the a an its it this review reviews reviewer critic
+    critics magazine newspaper website site writer columnist contributor piece column article
+    editorial film wrote writes says stated noted described found felt praised ranked listed
+    named included put placed declared""".split()  # noqa: SIM905
+)
+
+
+def _place_adjective(name: str, s: str, end: int) -> bool:
+    """A bare outlet name that is also a place or demonym, used as an adjective before a noun:
+    "the New York setting", "The Australian premiere"."""
+    if name not in AMBIGUOUS_OUTLETS and not region_code(name.removeprefix("The ")):
+        return False
+    m = _NEXT_LOW_WORD.match(s, end)
+    if m is None:
+        return False
+    word = m.group(1)
+    return word not in _AFTER_OUTLET_OK and word not in _SAY_SET and word not in _WRITE_WORDS
+
+
 _NAME_OF_BEFORE = re.compile(rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$")
 _WRITING_FOR_BEFORE = re.compile(
     r"(?:writing|writes|wrote|review|reviewing|column|critic|published)\s+(?:for|in)\s+"
@@ -648,7 +690,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         canon = _outlet_of(inner, in_italics=True, context_ok=True)
         before = s[max(0, m.start() - 40) : m.start()]
         after = s[m.end() : m.end() + 40]
-        if canon is None and inner not in doc.film_titles:
+        if canon is None and inner.lower() not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
             prev_is_name = _NAME_OF_BEFORE.search(before)
             writing_for = _WRITING_FOR_BEFORE.search(before)
@@ -687,6 +729,8 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                     or (s[max(0, a - 2) : a] == ", " and not s[b:].strip(" .)"))
                 )
                 canon = _outlet_of(cand, in_italics=False, context_ok=ctx_ok)
+                if canon and _place_adjective(cand, s, b):
+                    canon = None  # "the New York setting", "The Australian premiere"
                 if canon:
                     best = (a, b, canon)
                     break
@@ -777,7 +821,7 @@ def _structural_outlets(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         name = s[a:b]
         if name.endswith(".") and not _WEB_NAME.search(name):
             name, b = name[:-1], b - 1
-        if name in doc.film_titles:
+        if name.lower() in doc.film_titles:
             continue
         post = s[b : b + 50]
         single = len(tokens) == 1 or (len(tokens) == 2 and tokens[0] == "The")
@@ -898,9 +942,19 @@ def _person_mentions(
 
 # "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O": the gap from P to O.
 _PERSON_OF_OUTLET = re.compile(
-    r"\s*(?:,\s*)?(?:\(|of|from|for|at|in|,?\s*(?:who\s+)?(?:writing|writes|wrote|"
-    r"reviewing|reviewed)\s+(?:for|in)|,\s*(?:a\s+)?(?:film\s+)?(?:critic|"
-    r"reviewer|writer|columnist)\s+(?:for|at|of|with))\s*(?:the\s+)?",
+    r"\s*(?:,\s*)?(?:\(|(?:also\s+)?(?:of|from)|for|at|in|,?\s*(?:who\s+)?(?:writing|writes|"
+    r"wrote|reviewing|reviewed)\s+(?:in\s+a\s+review\s+)?(?:for|in)|,\s*(?:a\s+)?(?:film\s+)?"
+    r"(?:critic|reviewer|writer|columnist)\s+(?:for|at|of|with)"
+    # "X, in his review for Y", "X noted in her review for Y", "X commented in Y",
+    # "X published a mixed review in Y"
+    r"|(?:[a-z]+\s+)?in\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+)?(?:review|column|piece|"
+    r"article|essay)\s+(?:of\s+(?:the\s+)?(?:film|movie)\s+)?(?:for|in|of|on)"
+    r"|(?:said|says|wrote|writes|commented|comments|noted|notes|observed|remarked|opined|"
+    r"argued|stated)\s+in"
+    r"|(?:published|wrote|gave|posted|filed)\s+(?:a|an)\s+(?:[\w-]+\s+)?review\s+(?:in|for|on))"
+    # "of the Australian tabloid newspaper _Y_"
+    r"\s*(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,2}(?:newspaper|magazine|website|"
+    r"tabloid|daily|weekly|journal|publication|site|blog|broadsheet)\s+)?",
     re.IGNORECASE,
 )
 # "O's P", "O critic P": the gap from O to P.
@@ -954,6 +1008,8 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         said_after = _verb_follows(_WHO.sub(" ", after)) or (
             appos is not None and _verb_follows(after[appos.end() :])
         )
+        if said_after and after.lstrip()[:1] == "," and _OBJECT_BEFORE.search(before):
+            said_after = False  # "praised the work of Ermey, calling him ..."
         said = _SAID_BEFORE.search(before) if ('"' in before or "”" in before) else None
         by_before = (
             (said is not None and said.group(1).lower() in _SAY_SET)
@@ -969,6 +1025,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             if (
                 not _is_crew(full, doc)
                 and outlet.split()[0] not in _NOT_NAME_START
+                and full.split()[-1] not in _BODY_WORDS
             ):
                 if not _plausible_outlet(outlet):  # "Tess Arden of Los Angeles called it"
                     anchors.append(_Anchor(pb + source.end(), pa, "critic", full, None))
@@ -991,7 +1048,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             anchors.append(_Anchor(pb, pa, "crew", full, None))
         else:
             anchors.append(_Anchor(pb, pa, "critic", full, doc.critic_outlet.get(full)))
-    if "onsensus" in s:
+    if "onsensus" in s or "ummary" in s:
         for m in _CONSENSUS.finditer(s):
             anchors.append(_Anchor(m.end(), m.start(), "critic", None, "Rotten Tomatoes"))
     # One pass over the words: pronoun subjects, "the critic"/"the review", generic critics
@@ -1024,6 +1081,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
 
 _OUTLET_THEN_CRITIC = re.compile(
     r"[\s,]*(?:\([^()]{0,80}\)[\s,]*)?(?:(?:where|in which|whose|with)\s+)?"
+    r"(?:(?:film\s+|movie\s+)?(?:critic|reviewer|writer|columnist)\s+)?"
     r"|(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:review|critique|column|piece|essay)\s+(?:of\s+(?:the\s+)?(?:film|movie)\s+)?by\s+"
 )
 _CRITIC_THEN_OUTLET = re.compile(
@@ -1178,6 +1236,32 @@ def _section_kind(line: str) -> str | None:
 
 
 _CARRY_OPENER = re.compile(r"(?:He|She|They|It|The)\b")
+# Wiki possessive templates left in the text: "_Empire_{{'}}s Ian Nathan", "_Variety_{{'s}} Joe".
+_TEMPLATE_POSS = re.compile(r"\{\{['’](?:s\}\}|\}\}s?)")
+
+
+def _untemplate(m: re.Match[str]) -> str:
+    """ "{{'}}s" -> "'s" padded with spaces to the same length, so offsets hold."""
+    mark = "'s" if "s" in m.group() else "'"
+    return mark + " " * (len(m.group()) - len(mark))
+
+
+# Critics Wikipedia often names without an outlet ("Roger Ebert gave it three stars").
+_KNOWN_CRITICS = frozenset({"Ebert", "Siskel", "Maltin", "Berardinelli", "Kael", "Kermode"})
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|mine)\b|\bI[’'](?:m|ve|d)\b")
+
+
+def _personal_statement(anchor: _Anchor, inner: str, s: str, doc: _Doc) -> bool:
+    """A first-person remark ("I walked out of it ...", "my number one") by a named person with
+    no outlet and no critic's role anywhere in sight is a filmmaker's or a fan's statement."""
+    who = anchor.critic
+    if who is None or anchor.outlet is not None or who in doc.critic_outlet:
+        return False
+    if who in doc.critics or _surname(who) in _KNOWN_CRITICS:
+        return False
+    if _FIRST_PERSON.search(inner) is None:
+        return False
+    return _CRITIC_ROLES_LOW.search(s.lower()) is None
 
 
 def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quote]:
@@ -1229,6 +1313,8 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
                 last = None if not _CARRY_OPENER.match(s) else last
             continue
         rel = [(qs - sent.start, qe - sent.start) for qs, qe in quotes_here]
+        if "{{" in s:
+            s = _TEMPLATE_POSS.sub(_untemplate, s)
         anchors = _anchors(s, doc, [(a - 1, b + 1) for a, b in rel])
         for (qs, qe), (rs, re_) in zip(quotes_here, rel, strict=True):
             inner = text[qs:qe]
@@ -1239,7 +1325,11 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
                 same = [
                     a
                     for a in anchors
-                    if a.kind in {"critic", "crew", "other", "mention"} and a.pos <= anchor.start
+                    if a.pos <= anchor.start
+                    and (
+                        a.kind in {"critic", "crew", "other"}
+                        or (a.kind == "mention" and not _is_crew(a.critic or "", doc))
+                    )
                 ]
                 resolved = same[-1] if same else last
                 if resolved is not None and resolved.kind == "mention":
@@ -1259,10 +1349,16 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
                 kind_o = "other"
             if kind_o is not None:
                 quote = Quote(inner, qs, qe, kind_o)
-            elif resolved is None or resolved.kind not in {"critic"}:
+            elif (
+                resolved is None
+                or resolved.kind not in {"critic"}
+                or _personal_statement(resolved, inner, s, doc)
+            ):
                 quote = Quote(inner, qs, qe, "other")
             else:
                 quote = Quote(inner, qs, qe, "critic", resolved.critic, resolved.outlet)
+                if resolved.critic:
+                    doc.critics.add(resolved.critic)
             results[(qs, qe)] = quote
         real = [a for a in anchors if a.kind in {"critic", "crew", "other"}]
         if real:

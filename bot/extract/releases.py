@@ -131,10 +131,11 @@ _BAD_BEFORE_YEAR = re.compile(
 )
 
 _HOME = re.compile(
-    r"\b(?:DVDs?|Blu-?rays?|VHS|Betamax|LaserDiscs?|[Ll]aser ?[Dd]iscs?|videocassettes?|"
+    r"\b(?:DVDs?|Blu-?[Rr]ays?|VHS|Betamax|LaserDiscs?|[Ll]aser ?[Dd]iscs?|videocassettes?|"
     r"[Hh]ome (?:[Vv]ideo|[Mm]edia|[Ee]ntertainment|[Rr]elease)|Ultra HD|UHD|4K|HD DVD|CED|"
     r"[Vv]ideodiscs?|VCD|digibook|[Bb]ox set|[Ss]teelbook|Criterion Collection|[Dd]isc"
-    r"|(?:[Ss]pecial|[Cc]ollector'?s|[Dd]eluxe|[Aa]nniversary|[Ll]imited|[Uu]ltimate) [Ee]dition)\b"
+    r"|(?:[Ss]pecial|[Cc]ollector'?s|[Dd]eluxe|[Aa]nniversary(?: [A-Z]\w+)?|[Ll]imited|[Uu]ltimate)"
+    r" [Ee]dition)\b"
 )
 _STREAM = re.compile(
     r"\b(?:Netflix|Amazon(?: Prime)?(?: Video)?|Prime Video|Hulu|iTunes|[Ss]treaming|[Ss]treamed"
@@ -143,7 +144,8 @@ _STREAM = re.compile(
     r"|MUBI|[Oo]nline|[Dd]ownload|Flix Premiere|[Ss]hudder|[Vv]udu|Crackle|Tubi)\b"
 )
 _TV = re.compile(
-    r"\b(?:[Tt]elevision|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast|[Aa]ired|[Aa]iring|TV|YTV|HBO"
+    r"\b(?:television|(?<![\w&]\s)Television(?!\s+[A-Z])|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast"
+    r"|[Aa]ired|[Aa]iring|TV|YTV|HBO"
     r"|BBC(?: One| Two| Four)?|ITV|Channel 4|Channel 5|TCM|Turner Classic Movies|Nickelodeon"
     r"|Showtime|Starz|Sky (?:Cinema|Movies|One)|Cinemax|[Cc]able|PBS|Syfy|Lifetime|Hallmark"
     r"|network|NBC|CBS|ABC)\b"
@@ -155,18 +157,21 @@ _PREMIERE = re.compile(
 )
 _THEATRICAL_DEBUT = re.compile(
     r"\b(?:theatrical|cinematic|cinema|nationwide|wide|commercial|general)\s+(?:debut|premiere|release)"
+    r"|\bdebut(?:ed|s)? commercially"
 )
 _FESTIVAL = re.compile(
     r"\b(?:[Ff]estival|Fest|Filmfest|Film Market|Biennale|Sundance|SXSW|Tribeca|Telluride|TIFF"
     r"|Berlinale|Cannes|Venice|Sitges|Locarno|in competition|[Cc]ompet(?:e|ed|ing|ition))\b"
 )
 _THEATRICAL = re.compile(
-    r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|[Oo]pen(?:ed|s|ing)?"
+    r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|open(?:ed|s|ing)?"
+    r"|Open(?:ed|s|ing)?(?!\s+[A-Z])"
     r"|theat(?:er|re)s?|theat(?:er|re)|cinemas?|screens|roadshow|went into|[Ll]imited"
     r"|[Ss]creen(?:ed|ing|s)?|[Ss]hown|[Ss]howing|[Pp]layed|hit the|[Ll]aunched|out in)\b"
 )
 _OTHER = re.compile(
-    r"\b(?:special|private|preview|press|test|advance|charity|gala|sneak|fan|invitation-only)"
+    r"\b(?:late[- ]night|midnight|paid|sneak)\s+previews?\b"
+    r"|\b(?:special|private|preview|press|test|advance|charity|gala|sneak|fan|invitation-only)"
     r"\s*-?\s*(?:screenings?|screens?|showings?|previews?)\b|\bpre-?screen(?:ing)?s?\b"
 )
 # Things released that are not the film; a date whose window names one is not an event.
@@ -177,7 +182,7 @@ _PROMO = re.compile(
         games? novelization novelisation comic_books? comics first_look featurettes? sneak_peeks?
         clips? footage stills merchandise toys? tie-ins? press_release press_conference report
         website scoreboard motion_poster audio_launch music_launch audio_release sequel prequel
-        remake episodes? series dub(?:bed)? advert(?:isement)?s? commercials? promos?""".split()  # noqa: SIM905
+        remake episodes? series advert(?:isement)?s? commercials tv_commercials? promos?""".split()  # noqa: SIM905
     )
     + r"\b"
 )
@@ -196,7 +201,7 @@ _NOT_RELEASE = re.compile(
         interview interviewed wrote review(?:ed|s)? published coverage crossed reached topped
         declined dropped fell rose held hosted visited met marked celebrated launch(?:ed)?_the
         began begun started commenced completed finished cast hired joined attached greenlit
-        approved""".split()  # noqa: SIM905
+        approved produced""".split()  # noqa: SIM905
     )
     + r"\b"
 )
@@ -246,7 +251,9 @@ _NO_REGION = re.compile(
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b")
 _SEPARATOR = re.compile(
-    r"[;()]|,|\s(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
+    # A comma inside "1,387 theaters" is not a separator.
+    r"[;()]|(?<!\d),|,(?!\d{3}(?!\d))"
+    r"|\s(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
     r"|although|though|as well as|alongside|plus|however)\s|\s[–—]\s"
 )
 _GROUP_GAP = re.compile(r"^(?:\s*(?:,|and|&|or|/|as well as)\s*)+$|^\s*,?\s*$")
@@ -255,7 +262,10 @@ _DEMONYM_USE = re.compile(
     r"|theat(?:er|re)s|audiences|screens|distribution|DVD|Blu-?ray|VHS|television|TV|broadcast"
     r"|opening|run|market|version)\b"
 )
-_FRAME = re.compile(r"^(?:In|Across|Throughout|Within|For)\s+(?:the\s+)?")
+_FRAME = re.compile(
+    r"^(?:(?:However|Meanwhile|Elsewhere|Additionally|Also|Later|Subsequently),?\s+)?"
+    r"(?:[Ii]n|[Aa]cross|[Tt]hroughout|[Ww]ithin|[Ff]or)\s+(?:the\s+)?"
+)
 _MEDIA_WORDS = (_HOME, _STREAM, _TV)
 
 _ABBREVIATIONS = frozenset(
@@ -414,6 +424,10 @@ def _paragraph_events(
         if at >= 0:
             junk = max(junk, at + len(marker))
     last_region: tuple[str | None, ...] = ()
+    last_kind: EventKind | None = None
+    bullet = _BULLET.match(line, junk)
+    if bullet:
+        junk = bullet.end()
     for s, e in split_release_sentences(line[junk:]):
         sent = line[junk + s : junk + e]
         framed = _frame_regions(sent)
@@ -426,10 +440,11 @@ def _paragraph_events(
             for d in dates
             if a <= d.start and d.end <= b
         ]
-        found = _sentence_events(sent, a, local, frame, last_region)
+        found = _sentence_events(sent, a, local, frame, last_region, last_kind)
         for ev in found:
             if ev.regions != (None,):
                 last_region = ev.regions
+            last_kind = ev.kind
         para_events.extend(found)
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
@@ -438,6 +453,9 @@ def _paragraph_events(
             ev.year = _resolve_year(ev, para_events, base, base + len(line), anchors, ctx)
         events.append(ev)
     return events
+
+
+_BULLET = re.compile(r"\s*[-*•]\s+")
 
 
 def _frame_regions(sent: str) -> tuple[str, ...]:
@@ -526,13 +544,25 @@ _NAME_TAIL = re.compile(r"\s+(?!(?:Film|International|Festival|Fest|Theat|Cinema
 )
 
 
+# "Los Angeles Fairfax Theater", "a San Diego Sneak Preview": a venue or a screening, not a
+# company, follows the place name.
+_VENUE_TAIL = re.compile(
+    r"(?:\s+[A-Z][\w'.-]*){1,3}?\s*(?:Theat(?:er|re)s?|Cinemas?|Hall|Auditorium|Preview|Palace"
+    r"|Playhouse)\b"
+)
+
+
 def _region_mentions(sent: str) -> list[Mention]:
     out: list[Mention] = []
     for m in find_regions(sent):
         if m.kind == "demonym" and not _DEMONYM_USE.match(sent, m.end):
             continue
         # "China Lion", "Los Angeles Times": a place inside a company or paper name.
-        if m.kind in ("country", "city") and _NAME_TAIL.match(sent, m.end):
+        if (
+            m.kind in ("country", "city")
+            and _NAME_TAIL.match(sent, m.end)
+            and not _VENUE_TAIL.match(sent, m.end)
+        ):
             continue
         out.append(m)
     return out
@@ -545,13 +575,30 @@ def _clause_start(sent: str, date_start: int, blocked: list[tuple[int, int]]) ->
     """Where the clause holding the first date begins: after the last separator before it,
     not counting a comma that only sets off the date's own "on" ("Austin, Texas, on ...")."""
     start = 0
+    asides = _asides(sent, date_start)
     for m in _SEPARATOR.finditer(sent, 0, date_start):
-        if any(s <= m.start() < e for s, e in blocked):
+        if any(s <= m.start() < e for s, e in blocked) or any(
+            s <= m.start() < e for s, e in asides
+        ):
             continue
         if _OWN_PREPOSITION.match(sent, m.end(), date_start):
             continue
         start = m.end()
     return start
+
+
+def _asides(sent: str, end: int) -> list[tuple[int, int]]:
+    """Spans of parentheticals closed before `end` ("presented the feature (re-titled X) at
+    the festival"): an aside, not a clause boundary."""
+    out: list[tuple[int, int]] = []
+    at = sent.find("(", 0, end)
+    while at >= 0:
+        close = sent.find(")", at, end)
+        if close < 0:
+            break
+        out.append((at, close + 1))
+        at = sent.find("(", close, end)
+    return out
 
 
 def _first_separator(sent: str, a: int, b: int, blocked: list[tuple[int, int]]) -> int:
@@ -569,6 +616,7 @@ def _sentence_events(
     found: list[_Date],
     frame: tuple[str, ...],
     last_region: tuple[str | None, ...],
+    last_kind: EventKind | None = None,
 ) -> list[_Event]:
     if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
         return []
@@ -632,7 +680,11 @@ def _sentence_events(
         post = sent[post_a:post_b]
         window = pre + " " + post
         window_low = low[pre_a:pre_b] + " " + low[post_a:post_b]
-        if _PROMO.search(window_low):
+        if _PROMO.search(window_low) and _PROMO.search(
+            _PART_OF.sub("", _ASIDE.sub("", window_low))
+        ):
+            continue
+        if _WITHDRAWN.search(low, pre_a, pre_b):
             continue
         # "A special sneak peek featuring ..., was released on June 3": the subject sits
         # before the clause. DVD sentences often list trailers among extras, so not there.
@@ -642,14 +694,53 @@ def _sentence_events(
         cue_ok = _nearest_cue_is_release(pre, post)
         if not cue_ok:
             continue
+        if kind in (None, "theatrical") and not _EXPLICIT_THEATRICAL.search(window):
+            # "was released on DVD on 1 May, and re-released on 2 June": the re-release is
+            # on DVD too; "In 2010, MGM released both cuts on DVD" and "The first DVD
+            # edition, released in 2001": the medium sits outside the date's clause.
+            if prev_kind in ("home_media", "streaming", "tv"):
+                kind = prev_kind
+            else:
+                initial_date = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
+                limit = dates[i + 1].start if i + 1 < len(dates) else len(sent)
+                extra = sent[post_b:limit] if initial_date else sent[:pre_a] if i == 0 else ""
+                media = (
+                    _media_kind(extra)
+                    if extra
+                    and not _EXPLICIT_THEATRICAL.search(extra)
+                    and (kind is not None or _RELEASE_NEAR.search(extra))
+                    else None
+                )
+                if media is not None:
+                    kind = media
         if kind is None:
             if prev_kind is None:
                 continue
             kind = prev_kind
         elif d.year_only and kind == "theatrical" and not _RELEASE_NEAR.search(window):
             continue
+        if (
+            d.year_only
+            and prev_kind is None
+            and kind != "festival"
+            and not _YEAR_CUE.search(sent, 0, post_b)
+        ):
+            continue
         initial = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
         regions = _regions_for(sent, pre_a, pre_b, post_a, post_b, groups, initial)
+        if (
+            not regions
+            and kind == "theatrical"
+            and last_kind in ("festival", "premiere")
+            and last_region
+            and _SCREENED.search(window)
+            and not _RELEASE_NEAR.search(window)
+            and not _EXPLICIT_THEATRICAL.search(window)
+        ):
+            # "... premiered at the Palm Springs festival on 6 January. It was named one of
+            # the best of the fest and screened again on 15 January": the same festival.
+            kind = "festival"
+            regions = last_region
         if not regions:
             if _NO_REGION.search(window_low):
                 regions = (None,)
@@ -686,6 +777,32 @@ def _sentence_events(
 
 
 _TO_BEFORE = re.compile(r"\bto\s+$")
+_PART_OF = re.compile(r"\bas part of\b.*")
+_ASIDE = re.compile(r"\([^()]*\)")
+_WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|pulled|removed)\b")
+_EXPLICIT_THEATRICAL = re.compile(
+    r"\b(?:theat(?:er|re)s?|theatrical(?:ly)?|cinemas?|screens|box office|nationwide|limited"
+    r"|wide|roadshow)\b",
+    re.I,
+)
+_SCREENED = re.compile(r"\b(?:[Ss]creened|[Ss]hown|[Ss]creening|[Pp]layed)\b")
+_YEAR_CUE = re.compile(
+    r"\b(?:[Rr]e-?releas\w*|[Rr]eleas\w*|[Rr]e-?issu\w*|[Pp]remi\w*|[Dd]ebut\w*|air(?:ed|s|ing)?"
+    r"|[Bb]roadcast\w*|[Tt]elecast\w*|open\w*|[Ss]creen\w*|shown|showing|available|came out"
+    r"|[Ll]aunch\w*|stream\w*|went|hit|distributed|put out|issued|bow\w*|edition|version"
+    r"|repackag\w*)\b"
+)
+
+
+def _media_kind(text: str) -> EventKind | None:
+    """The medium a stretch of text names (DVD, streaming, television), if any."""
+    if _HOME.search(text):
+        return "home_media"
+    if _STREAM.search(text):
+        return "streaming"
+    if _STRONG_TV.search(text):
+        return "tv"
+    return None
 _LEAD_IN = re.compile(r"^\s*(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Ff]rom)?\s*(?:the\s+)?$")
 _COMMA_PLACE = re.compile(r",\s+(?:in|at)\s")
 _NATIONWIDE = re.compile(
@@ -693,7 +810,8 @@ _NATIONWIDE = re.compile(
     r"|countrywide|wide release|general release)\b"
 )
 _RELEASE_NEAR = re.compile(
-    r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|[Oo]pen(?:ed|s)|went into"
+    r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|open(?:ed|s)"
+    r"|Open(?:ed|s)(?!\s+[A-Z])|went into"
     r"|hit the|theatrical)\b"
 )
 
@@ -724,7 +842,8 @@ def _kind(window: str, window_low: str) -> EventKind | None:
 
 
 _STRONG_TV = re.compile(
-    r"\b(?:[Tt]elevision|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast|[Aa]ired|[Aa]iring|[Aa]irs)\b"
+    r"\b(?:television|(?<![\w&]\s)Television(?!\s+[A-Z])|[Tt]elecast|[Bb]roadcast|[Rr]ebroadcast"
+    r"|[Aa]ired|[Aa]iring|[Aa]irs)\b"
 )
 _FEST_VERB = re.compile(
     r"\b(?:selected|invited|presented|shown|showed|played|compete|competed|competing|in"
@@ -794,6 +913,11 @@ def _regions_for(
         gap = sent[post_a : after[0][0]]
         if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
             return after[0][2]
+        # "the trilogy saw another UK release", "re-released on five North American screens":
+        # the place qualifies the release noun itself.
+        for g in after:
+            if _DEMONYM_USE.match(sent, g[1]):
+                return g[2]
     before = [g for g in groups if pre_a <= g[0] and g[1] <= pre_b]
     if before:
         return before[-1][2]
@@ -845,6 +969,9 @@ def _resolve_year(
             return year + 1
         return year
     if after and after[0][0] - ev.end < 200:
+        nxt = [e for e in para if e.start == after[0][0] and e.explicit_year and e.month]
+        if nxt and (nxt[0].month or 0, nxt[0].day or 0) < (ev.month, ev.day or 0):
+            return after[0][1] - 1
         return after[0][1]
     if ctx.published is not None:
         return _next_occurrence(ctx.published, ev.month, ev.day)
