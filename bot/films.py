@@ -14,6 +14,8 @@ _YEAR = re.compile(r"^(?P<title>.*?)[\s,]*\(?(?P<year>(?:18|19|20)\d\d)\)?$")
 _ID = re.compile(r"^#(\d{1,12})$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 _MIN_SCORE = 80.0
+# Resolved queries remembered per index (a chat asks for the same few films over and over).
+_RESOLVED_CACHE = 1024
 
 
 def normalise_title(title: str) -> str:
@@ -45,6 +47,7 @@ class FilmIndex:
     _exact: dict[str, list[FilmRow]] = field(init=False, repr=False, compare=False)
     _by_id: dict[int, FilmRow] = field(init=False, repr=False, compare=False)
     _order: dict[int, int] = field(init=False, repr=False, compare=False)
+    _resolved: dict[str, tuple[FilmRow, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         pairs: list[tuple[str, FilmRow]] = []
@@ -66,12 +69,23 @@ class FilmIndex:
         object.__setattr__(self, "_exact", exact)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_order", {id(f): n for n, f in enumerate(self.films)})
+        object.__setattr__(self, "_resolved", {})
 
     def _keys(self) -> tuple[tuple[str, FilmRow], ...]:
         return self._pairs
 
     def resolve(self, query: str) -> list[FilmRow]:
-        """Films matching `query`, best first: exact matches, else fuzzy ones (>= 80/100)."""
+        """Films matching `query`, best first: exact matches, else fuzzy ones (>= 80/100).
+
+        Answers are remembered (up to _RESOLVED_CACHE queries; the index never changes)."""
+        cached = self._resolved.get(query)
+        if cached is None:
+            if len(self._resolved) >= _RESOLVED_CACHE:
+                self._resolved.clear()
+            cached = self._resolved[query] = tuple(self._resolve(query))
+        return list(cached)
+
+    def _resolve(self, query: str) -> list[FilmRow]:
         m = _ID.match(query.strip())
         if m:
             found_id = self._by_id.get(int(m.group(1)))

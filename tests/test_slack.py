@@ -353,7 +353,7 @@ async def test_post_publishes_as_the_app_and_removes_the_preview(slack: Harness)
     preview, buttons_ = await slack.preview("quote nosferatu")
     status, _ = await slack.click(buttons_["post"], user="U0BOB")
     assert status == 200
-    await slack.fake.wait_for(lambda: len(slack.fake.responses()) >= 2)
+    await slack.fake.wait_for(lambda: len(slack.fake.replies()) >= 2)
     post = slack.fake.posts()[0]
     assert post.data["channel"] == "C0GENERAL"
     assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
@@ -362,7 +362,8 @@ async def test_post_publishes_as_the_app_and_removes_the_preview(slack: Harness)
     assert buttons(post.data) == {}  # no buttons on the public message
     body = next(b for b in preview.data["blocks"] if b["type"] == "section")["text"]["text"]
     assert body in all_text(post.data)
-    assert slack.fake.responses()[1].data == {"delete_original": True}
+    assert slack.fake.replies()[1].data == {"delete_original": True}
+    assert slack.fake.responses()[0].data == {"delete_original": True}  # buttons: response_url
 
 
 async def test_double_clicked_post_posts_once(slack: Harness) -> None:
@@ -381,7 +382,7 @@ async def test_retried_click_acts_once(slack: Harness) -> None:
     await slack.click(buttons_["another"], trigger=trigger)
     await slack.reply(2)
     await slack.fake.settle()
-    assert len(slack.fake.responses()) == 2
+    assert len(slack.fake.replies()) == 2
 
 
 async def test_another_replaces_the_preview_with_a_different_pick(slack: Harness) -> None:
@@ -403,11 +404,12 @@ async def test_cancel_deletes_the_preview(slack: Harness) -> None:
 
 
 async def test_public_yes_posts_at_once(slack: Harness) -> None:
-    await slack.command("quote nosferatu public:yes", user="U0CAROL")
-    await slack.fake.wait_for(lambda: len(slack.fake.posts()) == 1)
+    status, body = await slack.command("quote nosferatu public:yes", user="U0CAROL")
+    assert (status, body) == (200, "")  # posted as the app: nothing to say in the ack
+    assert len(slack.fake.posts()) == 1  # already out when the ack came back
     assert "shared by <@U0CAROL>" in all_text(slack.fake.posts()[0].data)
     await slack.fake.settle()
-    assert slack.fake.responses() == []
+    assert slack.fake.replies() == []
 
 
 async def test_unknown_button_is_ignored(slack: Harness) -> None:
@@ -456,7 +458,18 @@ async def test_retried_command_posts_once(slack: Harness) -> None:
     await slack.fake.wait_for(lambda: len(slack.fake.posts()) == 1)
     await slack.fake.settle()
     assert len(slack.fake.posts()) == 1
-    assert slack.fake.responses() == []
+    assert slack.fake.replies() == []
+
+
+async def test_retried_preview_answers_once(slack: Harness) -> None:
+    trigger = trigger_id()
+    url = slack.fake.response_url()
+    _, first = await slack.command("quote", trigger=trigger, response_url=url)
+    _, again = await slack.command("quote", trigger=trigger, response_url=url, retry=1)
+    assert set(buttons(json.loads(first))) == {"post", "another", "cancel"}
+    assert again == ""
+    await slack.fake.settle()
+    assert len(slack.fake.replies()) == 1
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(slack: Harness) -> None:
@@ -469,7 +482,10 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack: Harness) ->
     assert (await slack.reply(2)).data == {"delete_original": True}
 
 
-async def test_rate_limited_response_url_is_retried(slack: Harness) -> None:
+async def test_rate_limited_response_url_is_retried(
+    slack: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slack.adapter, "ack_budget", 0.0)  # the answer goes to response_url
     slack.fake.rate_limit("response_url", retry_after=0)
     await slack.command("help")
     await slack.reply()

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 from typing import Any
 
@@ -59,6 +60,8 @@ INVITE_HINT = (
 _ACTION = re.compile(r"^pq:")
 WORKERS = 4
 """Commands and clicks worked on at once; the rest wait their turn."""
+SEEN_DELIVERIES = 10_000
+"""Deliveries remembered in memory, to drop Slack's repeats without a database round trip."""
 ACK_BUDGET = 1.5
 """Seconds a slash command's ack waits for the answer to carry it; past that the ack goes
 out empty and the answer follows via response_url (Slack wants the ack within 3 s)."""
@@ -184,11 +187,14 @@ class SlackAdapter:
         self.admins = admins
         self.daily = DailyCommands(core.store.schedules, core.service)
         self._tasks: set[asyncio.Task[None]] = set()
-        # Few jobs at a time: acks (due within 3 s) then never queue behind a pile of
-        # replies (due within 30 min), and the database sees bounded concurrency.
+        # Few jobs at a time: the database sees bounded concurrency, and a burst queues
+        # here; a command still queued at its ack budget is acked empty and answered via
+        # response_url when its turn comes.
         self._slots = asyncio.Semaphore(WORKERS)
         self.ack_budget = ACK_BUDGET
+        self._help_message: dict[str, Any] | None = None
         self.bolt: AsyncApp | None = None
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     # -- ack first, work after --------------------------------------------------------------
 
@@ -208,9 +214,12 @@ class SlackAdapter:
         self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest
     ) -> None:
         """Run `/pullquote` and ack with its answer if it is ready within `ack_budget`;
-        otherwise ack empty at the budget and let the answer go via response_url."""
+        otherwise ack empty at the budget and let the answer go via response_url. A budget
+        of 0 always answers via response_url."""
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+        if self.ack_budget <= 0:
+            ready.set_result(None)
         answer = _Answer(self, body.get("response_url"), ready)
         task = self._spawn(self.on_command(body, request, answer))
         task.add_done_callback(lambda _: _settle(ready))
@@ -299,12 +308,41 @@ class SlackAdapter:
             log.exception("could not send an error reply to Slack")
 
     async def _first_delivery(self, body: dict[str, Any], request: AsyncBoltRequest) -> bool:
+        # Deliveries are remembered in this process at once and claimed in the database
+        # (for other processes and restarts). A first delivery does not wait for that write:
+        # Slack retries only after its 3 s timeout, by which time the claim has landed; a
+        # delivery marked as a retry waits for the database's answer.
         key = _delivery_key(body)
-        if key is None or await self.core.service.claim(key):
+        if key is None:
             return True
-        retry = request.headers.get("x-slack-retry-num", ["0"])[0]
+        retry = request.headers.get("x-slack-retry-num", [None])[0]
+        if key in self._seen:
+            log.info("ignoring a repeated delivery (%s, retry %s)", key, retry)
+            return False
+        self._seen[key] = None
+        if len(self._seen) > SEEN_DELIVERIES:
+            self._seen.popitem(last=False)
+        if retry is None:
+            task = asyncio.create_task(self._claim_quietly(key))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return True
+        if await self.core.service.claim(key):
+            return True
         log.info("ignoring a repeated delivery (%s, retry %s)", key, retry)
         return False
+
+    async def _claim_quietly(self, key: str) -> None:
+        try:
+            await self.core.service.claim(key)
+        except Exception:
+            log.exception("could not record delivery %s", key)
+
+    def _help(self) -> dict[str, Any]:
+        # The usage card is the same every time: render it once (callers copy the dict).
+        if self._help_message is None:
+            self._help_message = render.message(self.core.service.help())
+        return self._help_message
 
     # -- listeners ------------------------------------------------------------------------
 
@@ -324,7 +362,7 @@ class SlackAdapter:
         words = text.split()
         name = words[0].lower().lstrip("/") if words else "help"
         if name == "help":
-            await reply({"response_type": "ephemeral", **render.message(self.core.service.help())})
+            await reply({"response_type": "ephemeral", **self._help()})
             return
         if command(name) is None:
             note = f"There is no “{name[:40]}” subcommand. Here is what I can do:"
@@ -476,7 +514,17 @@ def web_app(bolt: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
 
     async def events(request: web.Request) -> web.Response:
         bolt_resp = await bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_resp)
+        headers = bolt_resp.headers
+        if "set-cookie" in headers:  # not ours (no OAuth flow), but keep Bolt's handling
+            return await to_aiohttp_response(bolt_resp)
+        # Bolt's converter re-parses the content type with a regex on every response.
+        body = bolt_resp.body
+        return web.Response(
+            status=bolt_resp.status,
+            text=body,
+            headers={k: v[0] for k, v in headers.items() if k != "content-type"} or None,
+            content_type="application/json" if body.startswith("{") else "text/plain",
+        )
 
     async def health(_: web.Request) -> web.Response:
         return web.Response(text="ok")

@@ -27,6 +27,7 @@ FALLBACK_TEXT = 300
 """The notification text (`text` beside `blocks`); Slack allows far more, nobody reads it."""
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+_WEB_LINK = re.compile(r"^https?://[^\s|<>]+$")
 _COMMAND_REF = re.compile(
     r"(?<![\w/])/(" + "|".join(re.escape(c.name) for c in COMMANDS) + r"|daily)\b"
 )
@@ -79,7 +80,7 @@ def _context(text: str) -> Block:
 
 def _link(url: str | None) -> str | None:
     # Only web links: a url like `!channel` inside `<…>` would otherwise be a mention.
-    if not url or not re.match(r"^https?://[^\s|<>]+$", url):
+    if not url or not _WEB_LINK.match(url):
         return None
     return url.replace("&", "&amp;")
 

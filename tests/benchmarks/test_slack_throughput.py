@@ -3,11 +3,15 @@ Bolt app that acks with static text, in the same run.
 
 The app under test runs in a child process (as in production, Slack is elsewhere); this
 process is Slack: it signs and sends commands from concurrent connections and serves the
-loopback fake that receives the response_url replies. For Pullquote a command counts as done
-when its reply has arrived (the ack alone would flatter it: the work happens after the ack),
-so its rate is end to end; p50/p99 are ack latencies, which is what Slack's 3 s limit is
-about. Targets (issue 5): p99 <= 50 ms, throughput within 1.5x of the bare app. Quick mode
-(PULLQUOTE_BENCH_QUICK=1) sends fewer commands, runs one round and only reports."""
+loopback fake that receives any response_url replies. Both apps answer in the ack: the bare
+app with static text, Pullquote with the real answer (Block Kit for a quote, review, release
+or help, from the database) when it is ready within its ack budget, which it is unless the
+machine is overloaded. A command counts as done when its answer has arrived, in the ack or
+(if the ack came back empty) via response_url, so the rate is end to end and an empty ack
+does not flatter it; p50/p99 are ack latencies, which is what Slack's 3 s limit is about.
+Targets (issue 5): p99 <= 50 ms, throughput within 1.5x of the bare app; every figure is the
+median over rounds, the ratio the median of the per-round ratios. Quick mode
+(PULLQUOTE_BENCH_QUICK=1) sends fewer commands, runs two rounds and only reports."""
 
 from __future__ import annotations
 
@@ -103,15 +107,15 @@ def _child(kind: str, api_url: str, db: str, conn: Connection) -> None:
 
 async def _load(
     http: aiohttp.ClientSession, url: str, fake: FakeSlack, count: int
-) -> tuple[list[float], float]:
-    """Send `count` signed commands over CONCURRENCY connections; ack latencies (s) and
-    the wall time until the last ack."""
+) -> tuple[list[float], float, int]:
+    """Send `count` signed commands over CONCURRENCY connections; ack latencies (s), the
+    wall time until the last ack, and how many acks carried an answer (a non-empty body)."""
     latencies: list[float] = []
-    sent = 0
+    sent = answered = 0
     t0 = time.perf_counter()
 
     async def worker() -> None:
-        nonlocal sent
+        nonlocal sent, answered
         while sent < count:
             text = MIX[sent % len(MIX)]
             sent += 1
@@ -119,12 +123,13 @@ async def _load(
             headers = sign(body)
             start = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as resp:
-                await resp.read()
+                answer = await resp.read()
                 assert resp.status == 200, resp.status
             latencies.append(time.perf_counter() - start)
+            answered += bool(answer)
 
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    return latencies, time.perf_counter() - t0
+    return latencies, time.perf_counter() - t0, answered
 
 
 async def _measure(kind: str, fake: FakeSlack, db: str) -> dict[str, float]:
@@ -138,16 +143,15 @@ async def _measure(kind: str, fake: FakeSlack, db: str) -> dict[str, float]:
         url = f"http://127.0.0.1:{port}/slack/events"
         connector = aiohttp.TCPConnector(limit=CONCURRENCY)
         async with aiohttp.ClientSession(connector=connector) as http:
-            replies = kind == "pullquote"
-            await _load(http, url, fake, WARMUP)
-            if replies:
-                await fake.wait_for(lambda: len(fake.responses()) >= WARMUP, 30)
+            _, _, in_ack = await _load(http, url, fake, WARMUP)
+            # Answers that missed the ack come via response_url: wait for them too.
+            await fake.wait_for(lambda: len(fake.responses()) >= WARMUP - in_ack, 30)
             fake.calls.clear()
             t0 = time.perf_counter()
-            latencies, ack_wall = await _load(http, url, fake, COMMANDS)
+            latencies, ack_wall, in_ack = await _load(http, url, fake, COMMANDS)
             wall = ack_wall
-            if replies:
-                await fake.wait_for(lambda: len(fake.responses()) >= COMMANDS, 60)
+            if in_ack < COMMANDS:
+                await fake.wait_for(lambda: len(fake.responses()) >= COMMANDS - in_ack, 60)
                 wall = time.perf_counter() - t0
         parent.send("stop")
         cpu = await asyncio.wait_for(loop.run_in_executor(None, parent.recv), 30)
@@ -162,6 +166,7 @@ async def _measure(kind: str, fake: FakeSlack, db: str) -> dict[str, float]:
         "p50_ms": statistics.median(ms),
         "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
         "cpu_ms_per_command": cpu * 1000 / (COMMANDS + WARMUP),
+        "answered_in_ack": in_ack / COMMANDS,
     }
 
 
@@ -203,6 +208,7 @@ def test_slack_command_throughput() -> None:
         ack_rps=round(ours["ack_rps"], 1),
         ratio=round(ratio, 2),
         per_round=[round(r, 2) for r in ratios],
+        answered_in_ack=round(ours["answered_in_ack"], 3),
         cpu_ms_per_command=round(ours["cpu_ms_per_command"], 3),
         bare_cpu_ms_per_command=round(bare["cpu_ms_per_command"], 3),
         **common,
