@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bot.cards import Card, CardField, FilmRef, ReleaseInfo
 from bot.commands import COMMANDS
 from bot.errors import BadInput, NotFound, NothingMatches
+from bot.extract.outlets import canonical_outlet, normalise_outlet
 from bot.extract.regions import lookup_region, region_name
 from bot.films import FilmIndex
 from bot.invocation import Invocation, usage
@@ -120,7 +121,13 @@ class Service:
     ) -> Card:
         film_row, others = (await self.resolve_film(film)) if film else (None, [])
         flt = SnippetFilter(
-            kinds=kinds, film_id=film_row.id if film_row else None, critic=critic, outlet=outlet
+            kinds=kinds,
+            film_id=film_row.id if film_row else None,
+            critic=critic,
+            # Ingest files an aliased outlet under its canonical name, so "LA Times" also
+            # finds quotes written as "Los Angeles Times" and the other way round.
+            outlet=outlet,
+            outlet_aliases=tuple(filter(None, [canonical_outlet(outlet) if outlet else None])),
         )
         row = await self._pick(flt, channel)
         if row is None:
@@ -308,10 +315,16 @@ def snippet_card(row: SnippetRow, *, footer: str | None = None) -> Card:
     attribution = who or None
     if row.kind == "dialogue":
         attribution = f"dialogue from {row.film_title}"
+    source = _quoted_in(row)
+    if source and attribution is None:
+        attribution = source
+    elif source:
+        # The link points at the review that quotes the critic, not at the critic's own.
+        footer = "; ".join(p for p in (source, footer) if p)
     return Card(
         kind=row.kind,
         title=_film_label(row.film_title, row.film_year),
-        body=f"“{row.text.strip()}”",
+        body=f"“{row.text.strip().rstrip(',;:').rstrip()}”",
         attribution=attribution,
         url=row.url,
         footer=footer,
@@ -321,6 +334,23 @@ def snippet_card(row: SnippetRow, *, footer: str | None = None) -> Card:
         outlet=row.outlet,
         snippet_id=row.id,
     )
+
+
+def _quoted_in(row: SnippetRow) -> str | None:
+    """"Quoted in …" for a critic quote taken from someone else's review, else None."""
+    if row.kind != "critic_quote" or not (row.review_outlet or row.review_critic):
+        return None
+    same_outlet = bool(row.outlet and row.review_outlet) and normalise_outlet(
+        row.outlet or ""
+    ) == normalise_outlet(row.review_outlet or "")
+    same_critic = bool(row.critic and row.review_critic) and (
+        (row.critic or "").casefold() == (row.review_critic or "").casefold()
+    )
+    if same_outlet or same_critic:
+        return None
+    if row.review_critic and row.review_outlet:
+        return f"quoted in {row.review_critic}'s review in {row.review_outlet}"
+    return f"quoted in a review by {row.review_critic or row.review_outlet}"
 
 
 def _film_label(title: str, year: int | None) -> str:

@@ -44,6 +44,9 @@ class NewSnippet:
     outlet: str | None = None
     score: float = 0.0
     spoiler: bool = False
+    outlet_key: str | None = None
+    """The outlet's canonical name when it is an alias ("LA Times" -> "Los Angeles Times"),
+    so that filters match every spelling; the display keeps `outlet` as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,10 @@ class SnippetRow:
     score: float
     spoiler: bool
     url: str | None
+    review_outlet: str | None = None
+    """Outlet and critic of the review the snippet comes from (a critic quote is often
+    quoted in someone else's review)."""
+    review_critic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +158,8 @@ class SnippetFilter:
     film_id: int | None = None
     critic: str | None = None
     outlet: str | None = None
+    outlet_aliases: tuple[str, ...] = ()
+    """Other spellings of `outlet` that count as the same outlet."""
 
 
 # -- daily posts (issue 6) ---------------------------------------------------------------------

@@ -68,7 +68,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\
 
 _SNIPPET_COLUMNS = """
     s.id, s.review_id, s.film_id, f.title, f.year, s.kind, s.text, s.span_start, s.span_end,
-    s.critic, s.outlet, s.score, s.spoiler, r.url
+    s.critic, s.outlet, s.score, s.spoiler, r.url, r.outlet, r.critic
 """
 _SNIPPET_JOINS = """
     JOIN films AS f ON f.id = s.film_id
@@ -257,7 +257,7 @@ class SQLiteStore:
                     critic,
                     outlet,
                     normalise_critic(critic),
-                    normalise_outlet(outlet),
+                    normalise_outlet(snip.outlet_key or outlet),
                     float(snip.score),
                     int(bool(snip.spoiler)),
                 )
@@ -586,10 +586,13 @@ def _filter_conds(flt: SnippetFilter) -> tuple[list[str], list[object]]:
     if critic is not None:
         conds.append("critic_norm = ?")
         params.append(critic)
-    outlet = normalise_outlet(flt.outlet)
-    if outlet is not None:
+    outlets = {normalise_outlet(o) for o in (flt.outlet, *flt.outlet_aliases)} - {None}
+    if len(outlets) == 1:
         conds.append("outlet_norm = ?")
-        params.append(outlet)
+        params.extend(outlets)
+    elif outlets:
+        conds.append(f"outlet_norm IN ({_marks(len(outlets))})")
+        params.extend(sorted(o for o in outlets if o is not None))
     return conds, params
 
 
@@ -958,4 +961,6 @@ def _snippet_row(row: Any) -> SnippetRow:
         score=float(row[11]),
         spoiler=bool(row[12]),
         url=row[13],
+        review_outlet=row[14],
+        review_critic=row[15],
     )

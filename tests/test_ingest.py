@@ -79,3 +79,22 @@ async def test_sample_corpus_loads_once(store: SQLiteStore) -> None:
     counts = await store.counts()
     assert counts.snippets > 0 and counts.releases > 0
     assert await load_sample_if_empty(store) is None
+
+
+async def test_outlet_filter_matches_every_spelling(store: SQLiteStore) -> None:
+    from bot.extract import Extraction, FilmGuess, Quote
+    from bot.ingest.pipeline import to_new_review
+    from bot.ingest.readers import ReviewInput
+    from bot.service import Service
+
+    text = 'The LA Times called it "odd and a bit wonderful."'
+    start = text.index("odd")
+    quote = Quote("odd and a bit wonderful.", start, len(text) - 1, "critic", None, "LA Times")
+    review = ReviewInput(text=text, film="Her", year=2013, outlet="Reel Weekly", critic="Ada")
+    new = to_new_review(review, Extraction(FilmGuess("Her", 2013), quotes=[quote]), "x.md")
+    await store.add_reviews([new])
+    service = Service(store)
+    for spelling in ("LA Times", "Los Angeles Times", "the los angeles times"):
+        card = await service.quote(film="her", outlet=spelling, channel=spelling)
+        assert card.outlet == "LA Times"  # shown as the review wrote it
+        assert card.footer == "quoted in Ada's review in Reel Weekly"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.extract import Context, Extraction, extract
+from bot.extract.outlets import canonical_outlet
 from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
 from storage.protocol import Store
 from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
@@ -57,6 +58,10 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return found, skipped
 
 
+def _outlet_key(outlet: str | None) -> str | None:
+    return canonical_outlet(outlet) if outlet else None
+
+
 def content_hash(text: str) -> str:
     """Identity of a review's text, insensitive to whitespace differences."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
@@ -68,7 +73,16 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
     for q in result.quotes:
         if q.kind == "critic":
             snippets.append(
-                NewSnippet("critic_quote", q.text, q.start, q.end, q.critic, q.outlet, 1.0)
+                NewSnippet(
+                    "critic_quote",
+                    q.text,
+                    q.start,
+                    q.end,
+                    q.critic,
+                    q.outlet,
+                    1.0,
+                    outlet_key=_outlet_key(q.outlet),
+                )
             )
         elif q.kind == "dialogue":
             snippets.append(NewSnippet("dialogue", q.text, q.start, q.end, score=0.5))
@@ -84,6 +98,7 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
                     review.outlet,
                     e.score,
                     e.spoiler,
+                    outlet_key=_outlet_key(review.outlet),
                 )
             )
     releases = tuple(
