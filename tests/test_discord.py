@@ -18,9 +18,12 @@ import discord
 import pytest
 
 from adapters.discord.bot import PullquoteBot, build_client, use_endpoints
+from adapters.discord.views import PreviewButton, preview_view
 from bot.app import App
+from bot.cards import Card
 from bot.config import Settings
 from bot.ingest.sample import load_sample_if_empty
+from bot.preview import parse_click, preview_actions
 from bot.service import Service
 from storage.records import NewFilm, NewReview, NewSnippet
 from storage.sqlite import SQLiteStore
@@ -297,6 +300,31 @@ async def test_cancel_removes_the_preview(client: PullquoteBot, fake: FakeDiscor
     assert (await answer(fake, click)).body["type"] == 6
     await fake.wait_for("DELETE", webhook_path(click, "/messages/@original"))
     assert int(message["id"]) not in fake.messages
+
+
+async def test_previews_are_not_kept_in_memory(client: PullquoteBot, fake: FakeDiscord) -> None:
+    """A preview's buttons are dispatched by PreviewButton from their custom_id: discord.py
+    keeps no View, nor a 15-minute timeout task, per preview."""
+    store = client._connection._view_store
+    for _ in range(3):
+        await preview(fake)
+    assert not store._views and not store._synced_message_views
+    assert PreviewButton in store._dynamic_items.values()
+    assert not [t for t in asyncio.all_tasks() if "timeout_task_impl" in repr(t.get_coro())]
+
+
+async def test_preview_buttons_render_as_discord_ui_buttons() -> None:
+    """The prebuilt components are exactly what discord.ui buttons would send."""
+    card = Card(kind="critic_quote", title="T", body="b", snippet_id=42)
+    nonce = "n0nce"
+    reference = discord.ui.View(timeout=None)
+    for action in preview_actions(card, nonce):
+        reference.add_item(PreviewButton(action, parse_click(action.id)))
+    view = preview_view(card, nonce)
+    assert view is not None
+    assert view.to_components() == reference.to_components()
+    assert view.is_finished()  # so discord.py never stores it
+    assert preview_view(Card(kind="help", title="Help", body="b"), nonce) is None
 
 
 async def test_an_expired_preview_answers_politely(

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from adapters.discord.cli import client_id_from_token, discord_app, invite_url
 from adapters.discord.commands import build_commands
-from adapters.discord.render import TOTAL, escape, fit, render_card
+from adapters.discord.render import TOTAL, escape, escape_markdown, fit, render_card
 from bot.cards import Card, CardField
 from bot.commands import COMMANDS, Command, Option
 
@@ -147,3 +147,20 @@ def test_invite_command(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(discord_app, ["invite", "--client-id", "42"])
     assert result.exit_code == 0, result.output
     assert "client_id=42" in result.output and "applications.commands" in result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words, no markup at all",
+        "snake_case and *stars* and `code` and ~~strike~~ and ||spoiler||",
+        "> a quote\n# a heading\n - a list\n[link](https://example.org/a_b)",
+        "https://example.org/under_score stays a link",
+        "ping @everyone and @here and <@123456789012345678>",
+        "back\\slash — em dash “curly” well-made",
+    ],
+)
+def test_escape_matches_discord_utils(text: str) -> None:
+    """The fast paths (nothing to escape) give exactly discord.utils' results."""
+    assert escape_markdown(text) == discord.utils.escape_markdown(text)
+    assert escape(text) == discord.utils.escape_mentions(discord.utils.escape_markdown(text))

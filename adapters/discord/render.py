@@ -6,6 +6,7 @@ attribution of a quote is budgeted first, so shortening never drops it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,10 +53,25 @@ class Message:
     content: str | None = None
 
 
+# discord.utils.escape_markdown leaves text without any of these characters unchanged: each
+# alternative of its pattern ([_\\~|*`], ^>, [..](..), ^#, ^\s*-) needs one of them, and
+# links are put back as they were. Most card text (titles, names) has none.
+_MARKDOWN_TRIGGERS = re.compile(r"[_\\~|*`>\[#-]")
+
+
+def escape_markdown(text: str) -> str:
+    """discord.utils.escape_markdown(text), skipped when nothing in `text` could match."""
+    if _MARKDOWN_TRIGGERS.search(text) is None:
+        return text
+    return discord.utils.escape_markdown(text)
+
+
 def escape(text: str) -> str:
     """Card text made literal: markdown characters escaped and mentions (@everyone,
     <@id>) broken, so quoted text can neither format nor ping."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    out = escape_markdown(text)
+    # escape_mentions only rewrites "@..." (everyone, here, user and role ids).
+    return discord.utils.escape_mentions(out) if "@" in out else out
 
 
 def fit(raw: str, budget: int, render: Callable[[str], str] = escape) -> str:
@@ -116,7 +132,7 @@ def _url(url: str | None) -> str | None:
 def render_card(card: Card, *, content: str | None = None) -> Message:
     """The message for `card`: title 256, description 4096, 25 fields of 256/1024,
     footer 2048 and 6000 characters in all, never without the quote's attribution."""
-    title = fit(card.title, TITLE, lambda t: discord.utils.escape_markdown(t))
+    title = fit(card.title, TITLE, escape_markdown)
     footer = shorten(card.footer, FOOTER_ROOM) if card.footer else ""
     room = TOTAL - len(title) - len(footer)
     description = _description(card, min(DESCRIPTION, room)) if card.body else ""

@@ -66,15 +66,44 @@ class PreviewButton(
             await handle_error(interaction, exc)
 
 
+class PreviewComponents(discord.ui.View):
+    """The prebuilt buttons under a preview: an already stopped View, so discord.py never
+    keeps it in its ViewStore. Nothing per preview needs to live in memory: a click is
+    dispatched by `PreviewButton` (registered once on the client) from its custom_id.
+
+    Sending an unstopped View would make discord.py store it and start a 15-minute timeout
+    task for every ephemeral preview: a View and a sleeping task alive per preview, for
+    nothing. The components are the ones `PreviewButton`s render (tests compare them)."""
+
+    def __init__(self, actions: tuple[Action, ...]) -> None:
+        super().__init__(timeout=None)
+        self._rows: list[dict[str, Any]] = [
+            {"type": 1, "components": [_button(action) for action in actions]}
+        ]
+        self.stop()
+
+    def to_components(self) -> list[dict[str, Any]]:
+        """The action row with the buttons, as sent to Discord."""
+        return self._rows
+
+
+def _button(action: Action) -> dict[str, Any]:
+    # discord.ui.Button(label=, style=, custom_id=).to_component_dict(), without building it.
+    return {
+        "type": 2,
+        "style": _STYLES[action.style].value,
+        "disabled": False,
+        "label": action.label,
+        "custom_id": action.id,
+    }
+
+
 def preview_view(card: Card, nonce: str) -> discord.ui.View | None:
     """The Post / Another / Cancel buttons for a preview of `card` (None if it has none)."""
     actions = preview_actions(card, nonce)
     if not actions:
         return None
-    view = discord.ui.View(timeout=None)
-    for action in actions:
-        view.add_item(PreviewButton(action, parse_click(action.id)))
-    return view
+    return PreviewComponents(actions)
 
 
 def _expired(message: discord.Message | None) -> bool:
