@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.ingest.sample import load_sample_if_empty
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 
@@ -36,3 +38,20 @@ async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
 @pytest.fixture
 def service(store: SQLiteStore) -> Service:
     return Service(store, today=lambda: TODAY, rng=random.Random(7))
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A database file holding the sample corpus, built once; tests copy it."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+
+    async def build() -> None:
+        store = await SQLiteStore.open(path)
+        try:
+            await load_sample_if_empty(store)
+            await store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await store.close()
+
+    asyncio.run(build())
+    yield path

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from adapters.slack import build_slack_adapter, make_client, web_app
 from adapters.slack.poster import slack_poster
 from bot.app import App
 from bot.config import Settings
-from bot.ingest.sample import load_sample_if_empty
 from bot.schedule.clock import ManualClock
 from bot.schedule.models import idempotency_key
 from bot.schedule.scheduler import Scheduler
@@ -51,7 +50,8 @@ class HistoryDiscord(FakeDiscord):
             if method == "GET":
                 after = int(self.calls[-1].query.get("after", "0"))
                 found = [
-                    m for mid, m in sorted(self.messages.items(), reverse=True)
+                    m
+                    for mid, m in sorted(self.messages.items(), reverse=True)
                     if m["channel_id"] == channel and mid > after
                 ]
                 return _json(found[: int(self.calls[-1].query.get("limit", "50"))])
@@ -76,36 +76,24 @@ class HistorySlack(FakeSlack):
         answer = super()._answer(method, data)
         if method == "chat.postMessage":
             self.history.append(
-                {"channel": data.get("channel"), "ts": answer["ts"],
-                 "metadata": data.get("metadata"), "text": data.get("text")}
+                {
+                    "channel": data.get("channel"),
+                    "ts": answer["ts"],
+                    "metadata": data.get("metadata"),
+                    "text": data.get("text"),
+                }
             )
         if method == "conversations.history":
             channel = data.get("channel")
-            return {"ok": True, "messages": [
-                m for m in reversed(self.history) if m["channel"] == channel
-            ], "has_more": False}
+            return {
+                "ok": True,
+                "messages": [m for m in reversed(self.history) if m["channel"] == channel],
+                "has_more": False,
+            }
         return answer
 
 
 # -- shared ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    import asyncio
-
-    path = tmp_path_factory.mktemp("daily") / "sample.db"
-
-    async def build() -> None:
-        store = await SQLiteStore.open(path)
-        try:
-            await load_sample_if_empty(store)
-            await store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            await store.close()
-
-    asyncio.run(build())
-    yield path
 
 
 @pytest.fixture
@@ -135,8 +123,9 @@ async def discord_fake() -> AsyncIterator[HistoryDiscord]:
 
 
 @pytest.fixture
-async def bot(store: SQLiteStore, discord_fake: HistoryDiscord, tmp_path: Path
-              ) -> AsyncIterator[PullquoteBot]:
+async def bot(
+    store: SQLiteStore, discord_fake: HistoryDiscord, tmp_path: Path
+) -> AsyncIterator[PullquoteBot]:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         discord_token="fake-token",  # type: ignore[arg-type]
@@ -171,7 +160,9 @@ async def test_discord_daily_set_then_tick_posts_once(
     assert "Europe/London" in typo.body["data"]["content"]
 
     payload = await fake.slash(
-        "daily", {"time": "09:00", "timezone": "Europe/London", "kind": "critic"}, sub="set",
+        "daily",
+        {"time": "09:00", "timezone": "Europe/London", "kind": "critic"},
+        sub="set",
         admin=True,
     )
     (ok,) = await fake.wait_for("POST", callback_path(payload))
@@ -216,25 +207,30 @@ async def test_discord_group_is_admin_by_default(bot: PullquoteBot) -> None:
     data = group.to_dict(bot.tree)
     assert int(data["default_member_permissions"]) == 1 << 5  # Manage Server
     assert [o["name"] for o in data["options"]] == [
-        "set", "off", "pause", "resume", "status", "now"
+        "set",
+        "off",
+        "pause",
+        "resume",
+        "status",
+        "now",
     ]
 
 
-async def test_discord_poster_maps_errors(
-    bot: PullquoteBot, discord_fake: HistoryDiscord
-) -> None:
+async def test_discord_poster_maps_errors(bot: PullquoteBot, discord_fake: HistoryDiscord) -> None:
     from bot.cards import Card
     from bot.schedule.poster import PostError
 
     poster = discord_poster(bot)
     card = Card(kind="help", title="t", body="b")
-    discord_fake.fail_next("POST", r"/channels/\d+/messages$", status=404, code=10003,
-                           message="Unknown Channel")
+    discord_fake.fail_next(
+        "POST", r"/channels/\d+/messages$", status=404, code=10003, message="Unknown Channel"
+    )
     with pytest.raises(PostError) as gone:
         await poster.post("123", card, idempotency_key="k1")
     assert gone.value.kind == "channel_gone"
-    discord_fake.fail_next("POST", r"/channels/\d+/messages$", status=403, code=50013,
-                           message="Missing Permissions")
+    discord_fake.fail_next(
+        "POST", r"/channels/\d+/messages$", status=403, code=50013, message="Missing Permissions"
+    )
     with pytest.raises(PostError) as perm:
         await poster.post("123", card, idempotency_key="k2")
     assert perm.value.kind == "no_permission"

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import random
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from adapters.discord.views import PreviewButton, preview_view
 from bot.app import App
 from bot.cards import Card
 from bot.config import Settings
-from bot.ingest.sample import load_sample_if_empty
 from bot.preview import parse_click, preview_actions
 from bot.service import Service
 from storage.records import NewFilm, NewReview, NewSnippet
@@ -42,38 +41,11 @@ from tests.discord_fake import (
 TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The sample collection ingested once per module; each test gets a copy."""
-    path = tmp_path_factory.mktemp("discord") / "sample.db"
-
-    async def build() -> None:
-        store = await SQLiteStore.open(path)
-        try:
-            await load_sample_if_empty(store)
-        finally:
-            await store.close()
-
-    asyncio.run(build())
-    yield path
-
-
 @pytest.fixture
 async def dstore(sample_db: Path, tmp_path: Path) -> AsyncIterator[SQLiteStore]:
     path = tmp_path / "pullquote.db"
     shutil.copy(sample_db, path)
     store = await SQLiteStore.open(path)
-    if not hasattr(store, "claim"):
-        # The SQLite claim is being added in storage; until then, an in-memory stand-in
-        # with the protocol's semantics keeps the double-Post test meaningful.
-        seen: set[str] = set()
-
-        async def claim(key: str) -> bool:
-            first = key not in seen
-            seen.add(key)
-            return first
-
-        store.claim = claim  # type: ignore[attr-defined]
     try:
         yield store
     finally:
@@ -182,14 +154,17 @@ async def test_user_errors_are_ephemeral(client: PullquoteBot, fake: FakeDiscord
     assert data["content"].startswith("No film called")
     assert data["allowed_mentions"] == {"parse": []}
 
-    bad_region = await answer(fake, await fake.slash("release", {"film": "Nosferatu",
-                                                                  "region": "Atlantis"}))
+    bad_region = await answer(
+        fake, await fake.slash("release", {"film": "Nosferatu", "region": "Atlantis"})
+    )
     assert bad_region.body["data"]["flags"] & EPHEMERAL
     assert "not a country I know" in bad_region.body["data"]["content"]
 
 
 async def test_unexpected_errors_get_a_generic_reply_and_are_logged(
-    client: PullquoteBot, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch,
+    client: PullquoteBot,
+    fake: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def boom(*args: object, **kwargs: object) -> None:
@@ -327,9 +302,7 @@ async def test_preview_buttons_render_as_discord_ui_buttons() -> None:
     assert preview_view(Card(kind="help", title="Help", body="b"), nonce) is None
 
 
-async def test_an_expired_preview_answers_politely(
-    client: PullquoteBot, fake: FakeDiscord
-) -> None:
+async def test_an_expired_preview_answers_politely(client: PullquoteBot, fake: FakeDiscord) -> None:
     message = await preview(fake)
     old = dict(message, id=str(fake.snowflake(discord.utils.utcnow() - dt.timedelta(minutes=20))))
     call = await answer(fake, await fake.click(old, buttons(old)["Post"]))
@@ -412,19 +385,29 @@ async def test_commands_keep_working_after_a_resume(
 async def add_quote(store: SQLiteStore, title: str, text: str, *, spoiler: bool = False) -> None:
     review = f"A review of {title}. {text}"
     start = review.index(text)
-    await store.add_reviews([
-        NewReview(
-            film=NewFilm(title, 2001),
-            text=review,
-            content_hash=f"hash-{title}",
-            outlet="The Long Review",
-            critic="Ada Brook",
-            snippets=(
-                NewSnippet("critic_quote", text, start, start + len(text), "Ada Brook",
-                           "The Long Review", 1.0, spoiler),
-            ),
-        )
-    ])
+    await store.add_reviews(
+        [
+            NewReview(
+                film=NewFilm(title, 2001),
+                text=review,
+                content_hash=f"hash-{title}",
+                outlet="The Long Review",
+                critic="Ada Brook",
+                snippets=(
+                    NewSnippet(
+                        "critic_quote",
+                        text,
+                        start,
+                        start + len(text),
+                        "Ada Brook",
+                        "The Long Review",
+                        1.0,
+                        spoiler,
+                    ),
+                ),
+            )
+        ]
+    )
 
 
 def assert_within_limits(embed: dict[str, Any]) -> None:
@@ -480,8 +463,7 @@ async def test_mentions_and_markdown_in_a_quote_are_escaped(
 
 
 async def test_spoilers_are_hidden(client: PullquoteBot, fake: FakeDiscord, app: App) -> None:
-    await add_quote(app.store, "Twist Ending", "The butler was the ghost all along.",
-                    spoiler=True)
+    await add_quote(app.store, "Twist Ending", "The butler was the ghost all along.", spoiler=True)
     app.service.invalidate()
     message = await preview(fake, "Twist Ending")
     description = message["embeds"][0]["description"]
@@ -518,9 +500,7 @@ async def test_sync_pushes_every_declared_command(app: App, fake: FakeDiscord) -
     assert {c["name"] for c in guild_put.json} == expected
 
 
-async def test_admin_commands_are_checked_when_run(
-    client: PullquoteBot, fake: FakeDiscord
-) -> None:
+async def test_admin_commands_are_checked_when_run(client: PullquoteBot, fake: FakeDiscord) -> None:
     from adapters.discord.commands import build_command
     from bot.commands import Command
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.errors import BadInput
-from bot.ingest.sample import load_sample_if_empty
 from bot.schedule.clock import ManualClock
 from bot.schedule.models import idempotency_key
 from bot.schedule.timezones import resolve_zone, suggest_zones
@@ -28,22 +27,6 @@ from tests.schedule_support import (
 )
 
 NINE = dt.time(9, 0)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("schedule") / "sample.db"
-
-    async def build() -> None:
-        store = await SQLiteStore.open(path)
-        try:
-            await load_sample_if_empty(store)
-            await store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            await store.close()
-
-    asyncio.run(build())
-    yield path
 
 
 @pytest.fixture
@@ -71,15 +54,23 @@ async def store(db: Path) -> AsyncIterator[SQLiteStore]:
         # Spring forward: a time in the gap goes out when the gap ends.
         ("Europe/London", dt.date(2026, 3, 29), dt.time(1, 30), utc(2026, 3, 29, 1, 0), "02:00"),
         ("America/New_York", dt.date(2026, 3, 8), dt.time(2, 30), utc(2026, 3, 8, 7, 0), "03:00"),
-        ("Australia/Sydney", dt.date(2026, 10, 4), dt.time(2, 30), utc(2026, 10, 3, 16, 0),
-         "03:00"),
+        (
+            "Australia/Sydney",
+            dt.date(2026, 10, 4),
+            dt.time(2, 30),
+            utc(2026, 10, 3, 16, 0),
+            "03:00",
+        ),
         # Fall back: a time that happens twice goes out at the first one.
-        ("Europe/London", dt.date(2026, 10, 25), dt.time(1, 30), utc(2026, 10, 25, 0, 30),
-         "01:30"),
-        ("America/New_York", dt.date(2026, 11, 1), dt.time(1, 30), utc(2026, 11, 1, 5, 30),
-         "01:30"),
-        ("Australia/Sydney", dt.date(2026, 4, 5), dt.time(2, 30), utc(2026, 4, 4, 15, 30),
-         "02:30"),
+        ("Europe/London", dt.date(2026, 10, 25), dt.time(1, 30), utc(2026, 10, 25, 0, 30), "01:30"),
+        (
+            "America/New_York",
+            dt.date(2026, 11, 1),
+            dt.time(1, 30),
+            utc(2026, 11, 1, 5, 30),
+            "01:30",
+        ),
+        ("Australia/Sydney", dt.date(2026, 4, 5), dt.time(2, 30), utc(2026, 4, 4, 15, 30), "02:30"),
         # An ordinary day.
         ("Europe/London", dt.date(2026, 7, 1), NINE, utc(2026, 7, 1, 8, 0), "09:00"),
     ],
@@ -124,9 +115,7 @@ async def test_one_post_a_day_across_dst(
     days = [t.astimezone(zone).date() for t in times]
     assert len(times) == 4 and len(set(days)) == 4
     for t, day in zip(times, days, strict=True):
-        assert occurrence(day, at, zone) <= t < occurrence(day, at, zone) + dt.timedelta(
-            minutes=10
-        )
+        assert occurrence(day, at, zone) <= t < occurrence(day, at, zone) + dt.timedelta(minutes=10)
 
 
 def test_time_of_day_parsing() -> None:

@@ -46,19 +46,9 @@ def slack_settings(fake: FakeSlack, db: Path, **extra: Any) -> Settings:
 
 
 async def open_store(path: Path) -> SQLiteStore:
-    """A real SQLite store with the sample corpus (and a stand-in claim until storage has one)."""
+    """A real SQLite store with the sample corpus."""
     store = await SQLiteStore.open(path)
     await load_sample_if_empty(store)
-    if not hasattr(store, "claim"):
-        claimed: set[str] = set()
-
-        async def claim(key: str) -> bool:
-            if key in claimed:
-                return False
-            claimed.add(key)
-            return True
-
-        store.claim = claim  # type: ignore[attr-defined]
     return store
 
 
