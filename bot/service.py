@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import random
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.cards import Card, CardField, FilmRef, ReleaseInfo
@@ -13,14 +17,17 @@ from bot.extract.outlets import canonical_outlet, normalise_outlet
 from bot.extract.regions import lookup_region, region_name
 from bot.films import FilmIndex
 from bot.invocation import Invocation, usage
+from bot.picks import Picker
 from bot.timefmt import date_text, relative
 from storage.protocol import Store
-from storage.records import FilmRow, SnippetFilter, SnippetKind, SnippetRow
+from storage.records import FilmRow, ReleaseRow, SnippetFilter, SnippetKind, SnippetRow
 
-RECENT = 20
-"""How many of a channel's latest snippets a pick avoids repeating."""
+log = logging.getLogger(__name__)
 
-CANDIDATES = 8
+VERSION_CHECK_SECONDS = 5.0
+"""How often the collection version is checked, so another process's ingest shows up."""
+RELEASE_FILMS = 2_048
+"""Films whose release rows are kept in memory (a few rows each)."""
 
 
 def _today() -> dt.date:
@@ -53,16 +60,46 @@ class Service:
         self._today = today
         self._rng = rng or random.Random()
         self._index: FilmIndex | None = None
+        self._picker = Picker(store, self._rng)
+        self._releases: OrderedDict[int, list[ReleaseRow]] = OrderedDict()
+        self._version: int | None = None
+        self._checked_at = -VERSION_CHECK_SECONDS
+        self._checking: asyncio.Task[None] | None = None
 
     def invalidate(self) -> None:
-        """Forget cached film lookups; call after the collection changes (ingest)."""
+        """Forget cached films and pick pools; call after the collection changes (ingest).
+        Another process's ingest is noticed within VERSION_CHECK_SECONDS."""
         self._index = None
+        self._picker.invalidate()
+        self._releases.clear()
 
     async def film_index(self) -> FilmIndex:
-        """The film title index, loaded once and kept until `invalidate`."""
+        """The film title index, loaded once and kept until the collection changes."""
+        self._check_version()
         if self._index is None:
             self._index = FilmIndex(tuple(await self.store.films()))
         return self._index
+
+    def _check_version(self) -> None:
+        """Every VERSION_CHECK_SECONDS, compare the collection version in the background
+        (never on a command's path) and invalidate the caches when it moved."""
+        now = time.monotonic()
+        if now - self._checked_at < VERSION_CHECK_SECONDS:
+            return
+        self._checked_at = now
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.get_running_loop().create_task(self._compare_version())
+
+    async def _compare_version(self) -> None:
+        try:
+            version = await self.store.collection_version()
+        except Exception:
+            log.debug("collection version check failed", exc_info=True)
+            return
+        if self._version is not None and version != self._version:
+            log.info("the collection changed; reloading films and pick pools")
+            self.invalidate()
+        self._version = version
 
     async def run(self, inv: Invocation, *, channel: str) -> Card:
         """Run one parsed command for `channel` (used to avoid repeating recent picks)."""
@@ -104,11 +141,12 @@ class Service:
     # -- snippets ------------------------------------------------------------------------
 
     async def _pick(self, flt: SnippetFilter, channel: str) -> SnippetRow | None:
-        # Recent history, the weighted pick (with its "seen everything" fallbacks) and the
-        # history insert happen in one store call: one round trip, one transaction.
-        return await self.store.pick_for_channel(
-            flt, channel, recent=RECENT, limit=CANDIDATES, rng=self._rng
-        )
+        self._check_version()
+        return await self._picker.pick(flt, channel)
+
+    async def _snippet(self, snippet_id: int) -> SnippetRow | None:
+        # A button click follows a pick: its row is usually still in memory.
+        return self._picker.known(snippet_id) or await self.store.snippet(snippet_id)
 
     async def _snippet_card(
         self,
@@ -167,20 +205,18 @@ class Service:
 
     async def another(self, snippet_id: int, *, channel: str) -> Card:
         """A different pick like `snippet_id` (same kind and film), for the Another button."""
-        row = await self.store.snippet(snippet_id)
+        row = await self._snippet(snippet_id)
         if row is None:
             raise NotFound("That preview has expired.", hint="Run the command again.")
         flt = SnippetFilter(kinds=(row.kind,), film_id=row.film_id)
-        pick = await self.store.pick_for_channel(
-            flt, channel, recent=RECENT, limit=CANDIDATES, rng=self._rng, avoid=(snippet_id,)
-        )
+        pick = await self._picker.pick(flt, channel, avoid=(snippet_id,))
         if pick is None:
             raise NothingMatches(f"There is only one to pick from for {row.film_title}.")
         return snippet_card(pick)
 
     async def card_for(self, snippet_id: int) -> Card:
         """The card of one snippet, e.g. to publish a preview the user chose to Post."""
-        row = await self.store.snippet(snippet_id)
+        row = await self._snippet(snippet_id)
         if row is None:
             raise NotFound("That quote is no longer in the collection.")
         return snippet_card(row)
@@ -189,6 +225,12 @@ class Service:
         """True the first time `key` is claimed, False after: makes a double-clicked Post
         or a retried delivery act once, across restarts and processes."""
         return await self.store.claim(key)
+
+    def note_claim(self, key: str) -> None:
+        """Claim `key` without waiting for the answer (written within a second): for
+        callers that already know it is new, e.g. a delivery not seen before in this
+        process, so that a retry arriving after a restart is still recognised."""
+        self.store.note_claim(key)
 
     # -- releases, films, search, help -----------------------------------------------------
 
@@ -205,7 +247,7 @@ class Service:
                     f"“{_clip(region)}” is not a country I know.",
                     hint="Use a name or a two-letter code, e.g. UK, US, France, JP.",
                 )
-        rows = [r for r in await self.store.releases(row.id) if code is None or r.region == code]
+        rows = [r for r in await self._releases_of(row.id) if code is None or r.region == code]
         if not rows:
             where = f" in {region_name(code)}" if code else ""
             raise NothingMatches(f"No release dates{where} for {_label(row)} yet.")
@@ -237,11 +279,22 @@ class Service:
             releases=infos,
         )
 
+    async def _releases_of(self, film_id: int) -> list[ReleaseRow]:
+        # Release rows change only with the collection: kept until `invalidate`.
+        cached = self._releases.get(film_id)
+        if cached is not None:
+            self._releases.move_to_end(film_id)
+            return cached
+        rows = self._releases[film_id] = await self.store.releases(film_id)
+        if len(self._releases) > RELEASE_FILMS:
+            self._releases.popitem(last=False)
+        return rows
+
     async def film(self, *, title: str) -> Card:
         """An overview card: director, cast, review counts, outlets and first release."""
         row, others = await self.resolve_film(title)
         stats = await self.store.film_stats(row.id)
-        releases = await self.store.releases(row.id)
+        releases = await self._releases_of(row.id)
         lines = []
         if row.director:
             lines.append(f"Directed by {row.director}.")

@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from storage.records import (
     AddOutcome,
+    Candidates,
     Claim,
     DailyPostRow,
     FailureOutcome,
@@ -94,21 +95,25 @@ class Store(Protocol):
         """Close the connection."""
         ...
 
-    async def pick_for_channel(
-        self,
-        flt: SnippetFilter,
-        channel: str,
-        *,
-        recent: int,
-        limit: int,
-        rng: random.Random,
-        avoid: Sequence[int] = (),
-    ) -> SnippetRow | None:
-        """One snippet for `channel`, remembered there, in one round trip and transaction:
-        `recent_snippets` + `pick_snippets` + `remember_shown` (the hot path of /quote).
-        Not one of the channel's `recent` latest nor in `avoid`; when the channel has seen
-        the whole pool, not the very last one, then anything but `avoid`. None when nothing
-        matches."""
+    async def candidates(
+        self, flt: SnippetFilter, *, limit: int, rng: random.Random
+    ) -> Candidates:
+        """What picks for `flt` may draw from: every match when there are at most a few
+        hundred (complete), else a uniform-ish sample of about `limit` of them."""
+        ...
+
+    def note_shown(self, channel: str, snippet_id: int) -> None:
+        """`remember_shown` without waiting: seen by `recent_snippets` at once, written in
+        the background (batched) and at the latest by `close`."""
+        ...
+
+    def note_claim(self, key: str) -> None:
+        """`claim` without waiting, for a key the caller knows to be new: written in the
+        background (batched) and at the latest by `close`."""
+        ...
+
+    async def collection_version(self) -> int:
+        """A number that changes whenever the collection does (any process's ingest)."""
         ...
 
 

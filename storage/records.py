@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -119,6 +120,23 @@ class SnippetRow:
     """Outlet and critic of the review the snippet comes from (a critic quote is often
     quoted in someone else's review)."""
     review_critic: str | None = None
+
+
+def score_weight(score: float) -> float:
+    """Sampling weight of a snippet: grows with score; low scores keep a small chance."""
+    if not math.isfinite(score):
+        return 1.0 if math.isnan(score) else (1e6 if score > 0 else 0.05)
+    return 0.05 + max(0.0, score)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What a pick may draw from (`Store.candidates`)."""
+
+    rows: tuple[SnippetRow, ...]
+    complete: bool
+    """True when `rows` is every snippet matching the filter; False when the matches were
+    too many to hold and `rows` is a uniform-ish sample of them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import heapq
 import json
+import logging
 import math
 import random
 import re
@@ -20,6 +21,7 @@ import aiosqlite
 from storage.migrate import apply_migrations
 from storage.records import (
     AddOutcome,
+    Candidates,
     EventKind,
     FilmRow,
     FilmStats,
@@ -30,10 +32,13 @@ from storage.records import (
     SnippetKind,
     SnippetRow,
     StoreCounts,
+    score_weight,
 )
 from storage.schedules import SQLiteSchedules
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 # Channel history rows kept per channel (the trim trigger in 0001_initial.sql uses the same 50).
@@ -48,6 +53,9 @@ MAX_PROBES = 256
 # of one (two, with the score) per candidate. Each random seek lands on a different index
 # page: with a million snippets that was ~64 page reads per pick, most of its cost at 100k.
 PROBE_WINDOW = 8
+# Picks and delivery claims are kept in memory at once and written in one transaction this
+# many seconds later (`note_shown`, `note_claim`): one write per burst, not one per command.
+FLUSH_SECONDS = 0.5
 # The connection's page cache (negative: KiB). SQLite's default is 2 MB; picks touch random
 # pages of the ~30 MB pick indexes, so a small cache made every pick re-read pages. 32 MB
 # keeps the hot index pages resident (the bot's peak RSS target is 200 MB).
@@ -120,13 +128,6 @@ def search_terms(text: str) -> list[str]:
     return terms
 
 
-def score_weight(score: float) -> float:
-    """Sampling weight of a snippet: grows with score; low scores keep a small chance."""
-    if not math.isfinite(score):
-        return 1.0 if math.isnan(score) else (1e6 if score > 0 else 0.05)
-    return 0.05 + max(0.0, score)
-
-
 def weighted_sample(
     candidates: Sequence[tuple[int, float]], k: int, rng: random.Random
 ) -> list[int]:
@@ -163,6 +164,9 @@ class SQLiteStore:
         self._closed = False
         self._checkpointer: asyncio.Task[None] | None = None
         self._checkpointing = False
+        self._shown: list[tuple[str, int, str]] = []
+        self._claims: list[tuple[str, str]] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> SQLiteStore:
@@ -341,6 +345,43 @@ class SQLiteStore:
                 (channel, snippet_id, now),
             )
 
+    def note_shown(self, channel: str, snippet_id: int) -> None:
+        """Record that a channel was shown a snippet, without waiting for the database:
+        `recent_snippets` sees it at once, and it is written (batched with other picks, one
+        transaction) within FLUSH_SECONDS, or by `close`. Needs a running event loop."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        self._shown.append((channel, snippet_id, now))
+        self._flush_soon()
+
+    def note_claim(self, key: str) -> None:
+        """`claim` without waiting for the answer: written (batched) within FLUSH_SECONDS
+        or by `close`; for keys the caller already knows to be new in this process."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        self._claims.append((key, now))
+        self._flush_soon()
+
+    def _flush_soon(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(FLUSH_SECONDS)
+        try:
+            await self.flush()
+        except sqlite3.Error:
+            log.exception("could not write pending channel picks and claims")
+
+    async def flush(self) -> None:
+        """Write what `note_shown` and `note_claim` are holding, in one transaction."""
+        if not (self._shown or self._claims) or self._closed:
+            return
+        shown, self._shown = self._shown, []
+        claims, self._claims = self._claims, []
+        if not self._checkpointing:
+            await self._start_checkpointer()
+        async with self._write_lock:  # must not join an open ingest transaction
+            await self._in_db_thread(lambda conn: _write_behind(conn, shown, claims))
+
     async def claim(self, key: str) -> bool:
         """Claim `key`: True for the first caller ever, False afterwards. The primary key makes
         this atomic across connections and processes."""
@@ -458,7 +499,9 @@ class SQLiteStore:
             "SELECT snippet_id FROM channel_history WHERE channel = ? ORDER BY id DESC LIMIT ?",
             (channel, limit),
         )
-        return [int(row[0]) for row in rows]
+        # Picks noted but not written yet are newer than anything in the table.
+        pending = [sid for ch, sid, _ in reversed(self._shown) if ch == channel]
+        return (pending + [int(row[0]) for row in rows])[:limit]
 
     # -- picking --------------------------------------------------------------------------
     #
@@ -482,28 +525,19 @@ class SQLiteStore:
             lambda conn: _pick_rows(conn, flt, excluded, limit, rng)
         )
 
-    async def pick_for_channel(
-        self,
-        flt: SnippetFilter,
-        channel: str,
-        *,
-        recent: int,
-        limit: int,
-        rng: random.Random,
-        avoid: Sequence[int] = (),
-    ) -> SnippetRow | None:
-        """Pick one snippet for `channel` and remember it there, in one round trip and one
-        transaction: not one of the channel's `recent` latest (nor `avoid`), falling back to
-        "not the very last one", then to anything (still never `avoid`) when the channel has
-        seen the whole pool. `limit` candidates are drawn, weighted by score; None when
-        nothing matches."""
-        avoided = tuple(avoid)
-        if not self._checkpointing:
-            await self._start_checkpointer()
-        async with self._write_lock:  # the history insert must not join an open ingest
-            return await self._in_db_thread(
-                lambda conn: _pick_for_channel(conn, flt, channel, recent, avoided, limit, rng)
-            )
+    async def candidates(
+        self, flt: SnippetFilter, *, limit: int, rng: random.Random
+    ) -> Candidates:
+        """What picks for `flt` may draw from, for a caller that picks in memory: every
+        match when there are at most EXACT_CAP (complete), else a uniform-ish sample of
+        about `limit` drawn with `rng` (as `pick_snippets` draws it). One round trip."""
+        return await self._in_db_thread(lambda conn: _candidates(conn, flt, limit, rng))
+
+    async def collection_version(self) -> int:
+        """A number that changes whenever reviews are added, by this process or another
+        (reviews are never removed or rewritten): lets caches notice an ingest."""
+        rows = list(await self._conn.execute_fetchall("SELECT max(id) FROM reviews"))
+        return int(rows[0][0] or 0) if rows else 0
 
     async def _start_checkpointer(self) -> None:
         """Move WAL checkpoints off the request path (started by the first pick).
@@ -566,6 +600,13 @@ class SQLiteStore:
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""
         if not self._closed:
+            if self._flusher is not None:
+                self._flusher.cancel()
+                await asyncio.gather(self._flusher, return_exceptions=True)
+            try:
+                await self.flush()
+            except sqlite3.Error:
+                log.exception("could not write pending channel picks and claims")
             self._closed = True
             if self._checkpointer is not None:
                 self._checkpointer.cancel()
@@ -625,52 +666,41 @@ def _pick_ids(
         candidates = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
     if candidates is None:
         n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
-        candidates = _probe_candidates(conn, kinds, conds, params, n_probes, rng)
+        candidates, _ = _probe_candidates(conn, kinds, conds, params, n_probes, rng)
     pool = [c for c in candidates if c[0] not in excluded] if excluded else candidates
     return weighted_sample(pool, limit, rng)
 
 
-def _pick_for_channel(
-    conn: sqlite3.Connection,
-    flt: SnippetFilter,
-    channel: str,
-    recent_n: int,
-    avoid: tuple[int, ...],
-    limit: int,
-    rng: random.Random,
-) -> SnippetRow | None:
-    """Recent ids, pick (with fallbacks), the chosen row and the history insert, in one
-    IMMEDIATE transaction: two processes picking for one channel see each other's picks."""
+def _candidates(
+    conn: sqlite3.Connection, flt: SnippetFilter, limit: int, rng: random.Random
+) -> Candidates:
+    kinds = tuple(dict.fromkeys(flt.kinds))
+    if not kinds:
+        return Candidates((), True)
+    conds, params = _filter_conds(flt)
+    if conds and _count_upto(conn, kinds, conds, params, EXACT_CAP + 1) <= EXACT_CAP:
+        found, complete = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1), True
+    else:
+        found, complete = _probe_candidates(conn, kinds, conds, params, max(limit, 1), rng)
+    rows = _rows_by_ids(conn, [snippet_id for snippet_id, _ in found])
+    return Candidates(tuple(rows), complete)
+
+
+def _write_behind(
+    conn: sqlite3.Connection, shown: list[tuple[str, int, str]], claims: list[tuple[str, str]]
+) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
-        recent = [
-            int(r[0])
-            for r in conn.execute(
-                "SELECT snippet_id FROM channel_history WHERE channel = ?"
-                " ORDER BY id DESC LIMIT ?",
-                (channel, max(recent_n, 0)),
-            )
-        ]
-        always = frozenset(avoid)
-        ids = _pick_ids(conn, flt, always | frozenset(recent), limit, rng)
-        if not ids and recent:
-            # The channel has seen the whole pool: start over, but not with the last one.
-            ids = _pick_ids(conn, flt, always | {recent[0]}, limit, rng)
-            if not ids:
-                ids = _pick_ids(conn, flt, always, limit, rng)
-        rows = _rows_by_ids(conn, ids[:1])
-        if rows:
-            now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-            conn.execute(
-                "INSERT INTO channel_history (channel, snippet_id, shown_at) VALUES (?, ?, ?)",
-                (channel, rows[0].id, now),
-            )
+        conn.executemany(
+            "INSERT INTO channel_history (channel, snippet_id, shown_at) VALUES (?, ?, ?)",
+            shown,
+        )
+        conn.executemany("INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", claims)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return rows[0] if rows else None
 
 
 def _count_upto(
@@ -709,8 +739,9 @@ def _probe_candidates(
     params: list[object],
     n_probes: int,
     rng: random.Random,
-) -> list[tuple[int, float]]:
-    """A uniform-ish sample of about `n_probes` (id, score) matching the filter.
+) -> tuple[list[tuple[int, float]], bool]:
+    """A uniform-ish sample of about `n_probes` (id, score) matching the filter, and
+    whether it is in fact every match.
 
     With one kind (or a filter), each kind is probed through its (filter, kind, id, score)
     index. Several kinds without a filter walk the rowid order instead, which keeps the
@@ -730,8 +761,8 @@ def _probe_candidates(
         small = small and hi - lo + 1 <= EXACT_CAP
         found.update(rows)
     if small and not conds:
-        return _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
-    return sorted(found.items())
+        return _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1), True
+    return sorted(found.items()), False
 
 
 def _probe(

@@ -323,20 +323,12 @@ class SlackAdapter:
         if len(self._seen) > SEEN_DELIVERIES:
             self._seen.popitem(last=False)
         if retry is None:
-            task = asyncio.create_task(self._claim_quietly(key))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.core.service.note_claim(key)
             return True
         if await self.core.service.claim(key):
             return True
         log.info("ignoring a repeated delivery (%s, retry %s)", key, retry)
         return False
-
-    async def _claim_quietly(self, key: str) -> None:
-        try:
-            await self.core.service.claim(key)
-        except Exception:
-            log.exception("could not record delivery %s", key)
 
     def _help(self) -> dict[str, Any]:
         # The usage card is the same every time: render it once (callers copy the dict).
