@@ -37,6 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import render
 from adapters.slack.admin import AdminCheck, admin_ids
 from adapters.slack.poster import slack_poster
+from adapters.tasks import start_eagerly
 from bot.app import App
 from bot.cards import Card
 from bot.commands import command
@@ -186,7 +187,7 @@ class SlackAdapter:
         self.client = client
         self.admins = admins
         self.daily = DailyCommands(core.store.schedules, core.service)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         # Few jobs at a time: the database sees bounded concurrency, and a burst queues
         # here; a command still queued at its ack budget is acked empty and answered via
         # response_url when its turn comes.
@@ -198,12 +199,13 @@ class SlackAdapter:
 
     # -- ack first, work after --------------------------------------------------------------
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
         # Not Bolt's lazy listeners: they deep-copy each request, which cannot copy a client
         # holding a shared aiohttp session, and cost more than the work they start.
-        task = asyncio.create_task(self._in_slot(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task = start_eagerly(self._in_slot(work))
+        if not task.done():
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return task
 
     async def _in_slot(self, work: Coroutine[Any, Any, None]) -> None:
@@ -221,13 +223,16 @@ class SlackAdapter:
         if self.ack_budget <= 0:
             ready.set_result(None)
         answer = _Answer(self, body.get("response_url"), ready)
+        # Started eagerly: a command answered from memory is done before this returns, with
+        # no task, no timer and no extra turn of the event loop.
         task = self._spawn(self.on_command(body, request, answer))
         task.add_done_callback(lambda _: _settle(ready))
-        timer = loop.call_later(self.ack_budget, _settle, ready)
+        timer = None if ready.done() else loop.call_later(self.ack_budget, _settle, ready)
         try:
             payload = await ready
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             answer.acked = True  # from now on the answer goes to response_url
         if payload is None:
             await ack()
