@@ -146,4 +146,8 @@ COMMANDS: tuple[Command, ...] = (
 
 def command(name: str) -> Command | None:
     """The declared command called `name`, if any."""
-    return next((c for c in COMMANDS if c.name == name), None)
+    return BY_NAME.get(name)
+
+
+BY_NAME = {c.name: c for c in COMMANDS}
+"""COMMANDS by name (looked up on every command)."""

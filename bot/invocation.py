@@ -49,6 +49,8 @@ _STRAIGHTEN = str.maketrans("“”‘’", "\"\"''")
 def _split(line: str) -> list[str]:
     # Curly quotes come from phones and Slack's autocorrect; treat them as straight quotes.
     line = line.translate(_STRAIGHTEN)
+    if "'" not in line and '"' not in line and "\\" not in line:
+        return line.split()  # what shlex gives without quotes or escapes, ~10x faster
     try:
         return shlex.split(line)
     except ValueError:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+"""English month names: calendar.month_name follows the process locale (and is slow)."""
 
 
 def date_text(year: int | None, month: int | None, day: int | None) -> str:
@@ -12,7 +17,7 @@ def date_text(year: int | None, month: int | None, day: int | None) -> str:
     if day is not None and month is not None:
         parts.append(str(day))
     if month is not None:
-        parts.append(calendar.month_name[month])
+        parts.append(MONTHS[month - 1])
     if year is not None:
         parts.append(str(year))
     return " ".join(parts) or "date unknown"

@@ -11,6 +11,7 @@ import math
 import random
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -164,8 +165,9 @@ class SQLiteStore:
         self._closed = False
         self._checkpointer: asyncio.Task[None] | None = None
         self._checkpointing = False
-        self._shown: list[tuple[str, int, str]] = []
-        self._claims: list[tuple[str, str]] = []
+        # (channel, snippet id, unix time) and (key, unix time), formatted when written.
+        self._shown: list[tuple[str, int, float]] = []
+        self._claims: list[tuple[str, float]] = []
         self._flusher: asyncio.Task[None] | None = None
 
     @classmethod
@@ -349,15 +351,13 @@ class SQLiteStore:
         """Record that a channel was shown a snippet, without waiting for the database:
         `recent_snippets` sees it at once, and it is written (batched with other picks, one
         transaction) within FLUSH_SECONDS, or by `close`. Needs a running event loop."""
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        self._shown.append((channel, snippet_id, now))
+        self._shown.append((channel, snippet_id, time.time()))
         self._flush_soon()
 
     def note_claim(self, key: str) -> None:
         """`claim` without waiting for the answer: written (batched) within FLUSH_SECONDS
         or by `close`; for keys the caller already knows to be new in this process."""
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        self._claims.append((key, now))
+        self._claims.append((key, time.time()))
         self._flush_soon()
 
     def _flush_soon(self) -> None:
@@ -686,16 +686,25 @@ def _candidates(
     return Candidates(tuple(rows), complete)
 
 
+def _timestamp(at: float) -> str:
+    return dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="milliseconds")
+
+
 def _write_behind(
-    conn: sqlite3.Connection, shown: list[tuple[str, int, str]], claims: list[tuple[str, str]]
+    conn: sqlite3.Connection,
+    shown: list[tuple[str, int, float]],
+    claims: list[tuple[str, float]],
 ) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.executemany(
             "INSERT INTO channel_history (channel, snippet_id, shown_at) VALUES (?, ?, ?)",
-            shown,
+            [(channel, snippet_id, _timestamp(at)) for channel, snippet_id, at in shown],
         )
-        conn.executemany("INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", claims)
+        conn.executemany(
+            "INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)",
+            [(key, _timestamp(at)) for key, at in claims],
+        )
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

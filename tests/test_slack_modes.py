@@ -154,6 +154,7 @@ async def test_admin_commands_are_gated(
 
     secret = Command("secret", "An admin-only command", access="admin")
     monkeypatch.setattr(commands, "COMMANDS", (*commands.COMMANDS, secret))
+    monkeypatch.setitem(commands.BY_NAME, "secret", secret)
     fake.users = {"U0ADMIN": {"is_admin": True}, "U0PLAIN": {}}
     async with core_app(fake, tmp_path) as core, aiohttp.ClientSession() as http:
         runner = web.AppRunner(web_app(build_slack_app(core, admins=["U0LISTED"])))

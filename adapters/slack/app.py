@@ -10,7 +10,6 @@ render out; retried deliveries and double clicks are made harmless with the core
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import re
@@ -20,6 +19,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMap
 from typing import Any
 
 import aiohttp
+import orjson
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -103,7 +103,7 @@ async def post_json(
 ) -> None:
     """POST a response_url message, waiting out 429s as Retry-After asks. (Not slack_sdk's
     webhook client: building one per reply costs more than the request itself.)"""
-    data = json.dumps(payload, ensure_ascii=False).encode()
+    data = orjson.dumps(payload)
     for attempt in range(1, attempts + 1):
         async with session.post(
             url, data=data, headers=_JSON, timeout=aiohttp.ClientTimeout(total=30)
@@ -237,7 +237,10 @@ class SlackAdapter:
         if payload is None:
             await ack()
         else:
-            await ack(payload)
+            # Serialised here (orjson): Bolt's json.dumps of a card, escaping every curly
+            # quote, was a tenth of a command's CPU. A str starting with "{" goes out as
+            # application/json, over HTTP and Socket Mode alike.
+            await ack(orjson.dumps(payload).decode())
 
     async def ack_action(
         self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest

@@ -45,7 +45,7 @@ def unescape(text: str) -> str:
 
 def slack_commands(text: str) -> str:
     """Rewrite the core's `/quote …` command references as `/pullquote quote …`."""
-    return _COMMAND_REF.sub(r"/pullquote \1", text)
+    return _COMMAND_REF.sub(r"/pullquote \1", text) if "/" in text else text
 
 
 def fit(text: str, limit: int, *, reserve: int = 0) -> str:
