@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from storage.records import (
@@ -96,10 +96,16 @@ class Store(Protocol):
         ...
 
     async def candidates(
-        self, flt: SnippetFilter, *, limit: int, rng: random.Random
+        self,
+        flt: SnippetFilter,
+        *,
+        limit: int,
+        rng: random.Random,
+        draw_excluding: Iterable[int] | None = None,
     ) -> Candidates:
         """What picks for `flt` may draw from: every match when there are at most a few
-        hundred (complete), else a uniform-ish sample of about `limit` of them."""
+        hundred (complete), else a uniform-ish sample of about `limit` of them; with
+        `draw_excluding`, also one candidate not in it, drawn by weight, as a full row."""
         ...
 
     def note_shown(self, channel: str, snippet_id: int) -> None:

@@ -133,10 +133,13 @@ def score_weight(score: float) -> float:
 class Candidates:
     """What a pick may draw from (`Store.candidates`)."""
 
-    rows: tuple[SnippetRow, ...]
+    pairs: tuple[tuple[int, float], ...]
+    """(snippet id, score) of each candidate."""
     complete: bool
-    """True when `rows` is every snippet matching the filter; False when the matches were
-    too many to hold and `rows` is a uniform-ish sample of them."""
+    """True when `pairs` covers every snippet matching the filter; False when the matches
+    were too many to hold and `pairs` is a uniform-ish sample of them."""
+    drawn: SnippetRow | None = None
+    """One candidate drawn by weight (when asked for), so a cold pick takes one trip."""
 
 
 @dataclass(frozen=True, slots=True)
