@@ -93,10 +93,6 @@ class Picker:
         self._pools.clear()
         self._held = 0
 
-    def known(self, snippet_id: int) -> SnippetRow | None:
-        """A recently picked row by id, or None (ask the store)."""
-        return self._rows.get(snippet_id)
-
     async def pick(
         self, flt: SnippetFilter, channel: str, *, avoid: Sequence[int] = ()
     ) -> SnippetRow | None:
@@ -143,7 +139,7 @@ class Picker:
         # does not draw the same one.
         recent.appendleft(snippet_id)
         self._store.note_shown(channel, snippet_id)
-        return await self._row(snippet_id)
+        return await self.row(snippet_id)
 
     def _take(self, flt: SnippetFilter, pool: Pool, index: int) -> None:
         pool.take(index)
@@ -157,7 +153,9 @@ class Picker:
         if len(self._rows) > ROWS:
             self._rows.popitem(last=False)
 
-    async def _row(self, snippet_id: int) -> SnippetRow | None:
+    async def row(self, snippet_id: int) -> SnippetRow | None:
+        """One snippet by id: from the rows kept in memory (a button click follows a pick,
+        so its row is usually here), else from the store, then kept."""
         row = self._rows.get(snippet_id)
         if row is not None:
             self._rows.move_to_end(snippet_id)

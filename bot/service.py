@@ -144,10 +144,6 @@ class Service:
         self._check_version()
         return await self._picker.pick(flt, channel)
 
-    async def _snippet(self, snippet_id: int) -> SnippetRow | None:
-        # A button click follows a pick: its row is usually still in memory.
-        return self._picker.known(snippet_id) or await self.store.snippet(snippet_id)
-
     async def _snippet_card(
         self,
         kinds: tuple[SnippetKind, ...],
@@ -205,7 +201,7 @@ class Service:
 
     async def another(self, snippet_id: int, *, channel: str) -> Card:
         """A different pick like `snippet_id` (same kind and film), for the Another button."""
-        row = await self._snippet(snippet_id)
+        row = await self._picker.row(snippet_id)
         if row is None:
             raise NotFound("That preview has expired.", hint="Run the command again.")
         flt = SnippetFilter(kinds=(row.kind,), film_id=row.film_id)
@@ -216,7 +212,7 @@ class Service:
 
     async def card_for(self, snippet_id: int) -> Card:
         """The card of one snippet, e.g. to publish a preview the user chose to Post."""
-        row = await self._snippet(snippet_id)
+        row = await self._picker.row(snippet_id)
         if row is None:
             raise NotFound("That quote is no longer in the collection.")
         return snippet_card(row)
