@@ -35,6 +35,10 @@ RECENT = 20
 """How many of a channel's latest picks a pick avoids repeating."""
 SAMPLE = 64
 """Candidates fetched per refill of a sampled pool."""
+FIRST_SAMPLE = 16
+"""Candidates fetched with a cold pool's first pick: few, so that pick reads few index
+pages (each window of candidates is a page read when the index is not cached); a refill of
+SAMPLE follows in the background."""
 REFILL_BELOW = 24
 """A sampled pool is topped up in the background when it holds fewer candidates than this."""
 POOL_IDS = 200_000
@@ -197,7 +201,7 @@ class Picker:
     ) -> tuple[Pool, SnippetRow | None]:
         generation = self._generation
         found = await self._store.candidates(
-            flt, limit=SAMPLE, rng=self._rng, draw_excluding=blocked
+            flt, limit=FIRST_SAMPLE, rng=self._rng, draw_excluding=blocked
         )
         pool = Pool.of(found.pairs, found.complete)
         if generation == self._generation:  # not invalidated meanwhile
@@ -218,7 +222,9 @@ class Picker:
     async def _refill_now(self, flt: SnippetFilter, pool: Pool) -> Pool:
         generation = self._generation
         try:
-            found = await self._store.candidates(flt, limit=SAMPLE, rng=self._rng)
+            found = await self._store.candidates(
+                flt, limit=SAMPLE, rng=self._rng, sampled=True
+            )
         finally:
             pool.refill = None
         if found.complete:  # the matches turned out few enough to hold whole

@@ -102,10 +102,12 @@ class Store(Protocol):
         limit: int,
         rng: random.Random,
         draw_excluding: Iterable[int] | None = None,
+        sampled: bool = False,
     ) -> Candidates:
         """What picks for `flt` may draw from: every match when there are at most a few
         hundred (complete), else a uniform-ish sample of about `limit` of them; with
-        `draw_excluding`, also one candidate not in it, drawn by weight, as a full row."""
+        `draw_excluding`, also one candidate not in it, drawn by weight, as a full row.
+        `sampled` says the caller already knows the matches are too many to hold."""
         ...
 
     def note_shown(self, channel: str, snippet_id: int) -> None:

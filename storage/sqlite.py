@@ -61,6 +61,9 @@ FLUSH_SECONDS = 0.5
 # pages of the ~30 MB pick indexes, so a small cache made every pick re-read pages. 32 MB
 # keeps the hot index pages resident (the bot's peak RSS target is 200 MB).
 CACHE_KIB = 32768
+# The reader connection's page cache (KiB): searches and pool top-ups, which mostly sweep
+# pages once, so less is kept than for picks.
+READER_CACHE_KIB = 16384
 MAX_SEARCH_TERMS = 12
 MAX_TERM_CHARS = 100
 # Search ranks at most this many matches (the newest), so a word in every snippet stays cheap:
@@ -156,9 +159,16 @@ def weighted_sample(
 class SQLiteStore:
     """`Store` on SQLite via one long-lived aiosqlite connection (see `SQLiteStore.open`)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        """Wrap an open, migrated connection in autocommit mode; use `open` instead."""
+    def __init__(
+        self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None
+    ) -> None:
+        """Wrap an open, migrated connection in autocommit mode (and optionally a second,
+        read-only one for background reads and searches); use `open` instead."""
         self._conn = conn
+        # Background reads (refilling pick pools) and searches run here, on their own
+        # thread and page cache: a pick never queues behind them, and a search's sweep over
+        # full-text pages does not evict the pick indexes' pages from the main cache.
+        self._reader = reader or conn
         # One connection is shared by every task: writes that span several statements must not
         # interleave, or one task's statements would land in another's transaction.
         self._write_lock = asyncio.Lock()
@@ -187,7 +197,14 @@ class SQLiteStore:
         except BaseException:
             await conn.close()
             raise
-        return cls(conn)
+        if target == ":memory:":  # a second connection would open another, empty database
+            return cls(conn)
+        try:
+            reader = await _open_reader(target)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, reader)
 
     async def __aenter__(self) -> SQLiteStore:
         """Use the store as an async context manager that closes it on exit."""
@@ -532,15 +549,20 @@ class SQLiteStore:
         limit: int,
         rng: random.Random,
         draw_excluding: Iterable[int] | None = None,
+        sampled: bool = False,
     ) -> Candidates:
         """What picks for `flt` may draw from, for a caller that picks in memory: (id,
         score) of every match when there are at most EXACT_CAP (complete), else of a
         uniform-ish sample of about `limit` drawn with `rng` (as `pick_snippets` draws it).
         With `draw_excluding`, one candidate not in it is also drawn by weight and its
-        full row returned. One round trip, mostly from covering indexes."""
+        full row returned. `sampled`: the caller knows the matches are too many to hold
+        (it is topping up a sample), so they are not counted again. One round trip, mostly
+        from covering indexes."""
         excluded = None if draw_excluding is None else frozenset(draw_excluding)
+        # A top-up is background work: the reader's thread, so picks never wait behind it.
         return await self._in_db_thread(
-            lambda conn: _candidates(conn, flt, limit, rng, excluded)
+            lambda conn: _candidates(conn, flt, limit, rng, excluded, sampled),
+            reader=sampled,
         )
 
     async def collection_version(self) -> int:
@@ -564,10 +586,12 @@ class SQLiteStore:
         if path and not self._closed:  # not ":memory:" (no WAL there)
             self._checkpointer = asyncio.create_task(_checkpoint_loop(self._conn, str(path)))
 
-    async def _in_db_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def _in_db_thread(
+        self, fn: Callable[[sqlite3.Connection], T], *, reader: bool = False
+    ) -> T:
         """Run `fn` with the raw sqlite3 connection on aiosqlite's worker thread (the only
-        thread that ever touches it), as one queued call."""
-        conn = self._conn
+        thread that ever touches it), as one queued call; `reader`: the read-only one."""
+        conn = self._reader if reader else self._conn
         result = await conn._execute(lambda: fn(conn._conn))  # type: ignore[no-untyped-call]
         return cast(T, result)
 
@@ -600,7 +624,9 @@ class SQLiteStore:
         pool = max(SEARCH_POOL, limit)
         words = frozenset(_fold(word) for word in search_terms(text))
         # Match, rank and fetch the winners in one round trip to the database thread.
-        return await self._in_db_thread(lambda conn: _search(conn, query, pool, words, limit))
+        return await self._in_db_thread(
+            lambda conn: _search(conn, query, pool, words, limit), reader=True
+        )
 
     @property
     def schedules(self) -> SQLiteSchedules:
@@ -621,6 +647,8 @@ class SQLiteStore:
             if self._checkpointer is not None:
                 self._checkpointer.cancel()
                 await asyncio.gather(self._checkpointer, return_exceptions=True)
+            if self._reader is not self._conn:
+                await self._reader.close()
             await self._conn.close()
 
 
@@ -701,14 +729,20 @@ def _candidates(
     limit: int,
     rng: random.Random,
     excluded: frozenset[int] | None,
+    sampled: bool,
 ) -> Candidates:
     kinds = tuple(dict.fromkeys(flt.kinds))
     if not kinds:
         return Candidates((), True)
     conds, params = _filter_conds(flt)
-    if conds and _count_upto(conn, kinds, conds, params, EXACT_CAP + 1) <= EXACT_CAP:
-        found, complete = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1), True
-    else:
+    found: list[tuple[int, float]] = []
+    complete = False
+    if conds and not sampled:
+        # Fetched rather than counted first: most filters (a film's) are small, and this
+        # is one pass over one index leaf instead of two statements over it.
+        found = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
+        complete = len(found) <= EXACT_CAP
+    if not complete:
         found, complete = _probe_candidates(conn, kinds, flt, max(limit, 1), rng)
     pairs = tuple((int(i), float(score)) for i, score in found)
     drawn = None
@@ -799,7 +833,7 @@ def _probe_candidates(
         ]
         # Each (spelling, kind) range gets an equal share: a rarely used spelling is
         # over-represented in the sample, which the score weighting then works from.
-        share = max(n_probes // len(sets), MIN_PROBES)
+        share = max(n_probes // len(sets), PROBE_WINDOW)
     else:
         sets = [([f"+kind IN ({_marks(len(kinds))})"], list(kinds))]
         share = n_probes
@@ -924,6 +958,19 @@ async def _enable_wal(conn: aiosqlite.Connection) -> None:
             if loop.time() >= deadline:
                 raise
             await asyncio.sleep(0.01)
+
+
+async def _open_reader(target: str) -> aiosqlite.Connection:
+    """A second connection to the database at `target` that may only read."""
+    reader = await aiosqlite.connect(target, isolation_level=None)
+    try:
+        await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await reader.execute("PRAGMA query_only = ON")
+        await reader.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
 
 
 def _prepare_path(path: Path | str) -> str:

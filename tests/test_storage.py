@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -549,6 +550,31 @@ async def test_snippet_by_id(store: SQLiteStore) -> None:
     assert await store.snippet(row.id) == row
     assert row.score == 0.7 and row.start == 0 and row.end == len("Find me.")
     assert await store.snippet(row.id + 1000) is None
+
+
+async def test_search_and_top_ups_read_on_their_own_connection(tmp_path: Path) -> None:
+    # Searches and pool top-ups run on a second, read-only connection (its own thread):
+    # it must see each write the moment it is committed, and close with the store.
+    await asyncio.to_thread(int)  # the loop's default executor thread, which open() uses
+    before = threading.active_count()
+    s = await SQLiteStore.open(tmp_path / "r.db")
+    try:
+        assert threading.active_count() == before + 2  # the writer's thread and the reader's
+        assert await s.search("lighthouse") == []
+        await s.add_reviews([review(snippets=(snip("A lighthouse keeper's long night."),))])
+        assert [h.text for h in await s.search("lighthouse")] == [
+            "A lighthouse keeper's long night."
+        ]
+        flt = SnippetFilter(("excerpt",), critic="Bryan Bishop")
+        found = await s.candidates(flt, limit=8, rng=random.Random(1), sampled=True)
+        assert [i for i, _ in found.pairs] == [h.id for h in await s.search("lighthouse")]
+    finally:
+        await s.close()
+    for _ in range(100):  # aiosqlite's threads end just after close returns
+        if threading.active_count() == before:
+            break
+        await asyncio.sleep(0.01)
+    assert threading.active_count() == before
 
 
 async def test_close_twice(tmp_path: Path) -> None:
