@@ -82,9 +82,12 @@ _SNIPPET_COLUMNS = """
     s.id, s.review_id, s.film_id, f.title, f.year, s.kind, s.text, s.span_start, s.span_end,
     s.critic, s.outlet, s.score, s.spoiler, r.url, r.outlet, r.critic
 """
+# The review's attribution comes from its covering index (0005_reviews_attribution.sql), not
+# the table, whose rows hold whole review texts; without statistics for the index SQLite
+# would pick the table's rowid lookup, hence INDEXED BY.
 _SNIPPET_JOINS = """
     JOIN films AS f ON f.id = s.film_id
-    JOIN reviews AS r ON r.id = s.review_id
+    JOIN reviews AS r INDEXED BY reviews_attribution ON r.id = s.review_id
 """
 
 
