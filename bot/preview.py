@@ -5,8 +5,9 @@ Button ids carry everything needed to act on a click, so a click works after a r
 
 from __future__ import annotations
 
+import base64
+import os
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,9 +32,21 @@ class Click:
         return f"post:{self.nonce}"
 
 
+NONCE_BYTES = 9
+"""Random bytes per nonce: 72 bits, 12 URL-safe characters."""
+_RANDOM_BATCH = 4096
+_random = bytearray()
+
+
 def new_nonce() -> str:
-    """A fresh preview identity (unguessable, URL-safe, short)."""
-    return secrets.token_urlsafe(9)
+    """A fresh preview identity (unguessable, URL-safe, short). The bytes come from the
+    OS's random source like `secrets.token_urlsafe`, read a few KiB at a time: one system
+    call per ~450 previews rather than one each (this runs on every previewed command)."""
+    if len(_random) < NONCE_BYTES:
+        _random[:] = os.urandom(_RANDOM_BATCH)
+    chunk = bytes(_random[-NONCE_BYTES:])
+    del _random[-NONCE_BYTES:]
+    return base64.urlsafe_b64encode(chunk).decode()
 
 
 def action_id(verb: Verb, snippet_id: int, nonce: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.app import App
 from bot.health import heartbeat_loop
+from bot.heap import tune_for_serving
 from bot.schedule.poster import Poster
 from bot.schedule.scheduler import run_scheduler
 
@@ -44,6 +45,7 @@ async def run_until_stopped(
     fails. Shutting down, the scheduler finishes the posts it has started (while the front
     ends can still send them), then the front ends get to close their connections; all
     within SHUTDOWN_SECONDS."""
+    tune_for_serving()
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 VERSION_CHECK_SECONDS = 5.0
 """How often the collection version is checked, so another process's ingest shows up."""
 RELEASE_FILMS = 2_048
-"""Films whose release rows are kept in memory (a few rows each)."""
+"""Films whose release rows, and release cards (per film and region, for the day), are kept
+in memory (a few rows each)."""
 
 
 def _today() -> dt.date:
@@ -62,6 +63,7 @@ class Service:
         self._index: FilmIndex | None = None
         self._picker = Picker(store, self._rng)
         self._releases: OrderedDict[int, list[ReleaseRow]] = OrderedDict()
+        self._release_cards: OrderedDict[tuple[int, str | None, dt.date], Card] = OrderedDict()
         self._version: int | None = None
         self._checked_at = -VERSION_CHECK_SECONDS
         self._checking: asyncio.Task[None] | None = None
@@ -72,6 +74,7 @@ class Service:
         self._index = None
         self._picker.invalidate()
         self._releases.clear()
+        self._release_cards.clear()
 
     async def film_index(self) -> FilmIndex:
         """The film title index, loaded once and kept until the collection changes."""
@@ -243,11 +246,26 @@ class Service:
                     f"“{_clip(region)}” is not a country I know.",
                     hint="Use a name or a two-letter code, e.g. UK, US, France, JP.",
                 )
-        rows = [r for r in await self._releases_of(row.id) if code is None or r.region == code]
+        today = self._today()
+        # A release card changes only with the day (its "3 years ago") or the collection.
+        key = (row.id, code, today)
+        card = self._release_cards.get(key)
+        if card is not None:
+            self._release_cards.move_to_end(key)
+            return card
+        card = self._release_card(row, code, today, await self._releases_of(row.id))
+        self._release_cards[key] = card
+        if len(self._release_cards) > RELEASE_FILMS:
+            self._release_cards.popitem(last=False)
+        return card
+
+    def _release_card(
+        self, row: FilmRow, code: str | None, today: dt.date, releases: list[ReleaseRow]
+    ) -> Card:
+        rows = [r for r in releases if code is None or r.region == code]
         if not rows:
             where = f" in {region_name(code)}" if code else ""
             raise NothingMatches(f"No release dates{where} for {_label(row)} yet.")
-        today = self._today()
         infos = tuple(
             ReleaseInfo(
                 region=r.region,

@@ -199,18 +199,32 @@ class SlackAdapter:
 
     # -- ack first, work after --------------------------------------------------------------
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
+    def _spawn(
+        self, reply: Reply, what: str, work: Coroutine[Any, Any, None]
+    ) -> asyncio.Future[None]:
         # Not Bolt's lazy listeners: they deep-copy each request, which cannot copy a client
         # holding a shared aiohttp session, and cost more than the work they start.
-        task = start_eagerly(self._in_slot(work))
+        task = start_eagerly(self._in_slot(reply, what, work))
         if not task.done():
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _in_slot(self, work: Coroutine[Any, Any, None]) -> None:
+    async def _in_slot(self, reply: Reply, what: str, work: Coroutine[Any, Any, None]) -> None:
+        # One coroutine takes the slot and turns errors into replies: each layer of
+        # coroutines is paid on every command.
         async with self._slots:
-            await work
+            try:
+                await work
+            except UserError as exc:
+                await self._safe_reply(
+                    reply, {"response_type": "ephemeral", **render.error_message(str(exc))}
+                )
+            except Exception:
+                log.exception("slack %s failed", what)
+                await self._safe_reply(
+                    reply, {"response_type": "ephemeral", **render.error_message(GENERIC_ERROR)}
+                )
 
     async def ack_command(
         self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest
@@ -225,7 +239,7 @@ class SlackAdapter:
         answer = _Answer(self, body.get("response_url"), ready)
         # Started eagerly: a command answered from memory is done before this returns, with
         # no task, no timer and no extra turn of the event loop.
-        task = self._spawn(self.on_command(body, request, answer))
+        task = self._spawn(answer, "command", self._command(body, request, answer))
         task.add_done_callback(lambda _: _settle(ready))
         timer = None if ready.done() else loop.call_later(self.ack_budget, _settle, ready)
         try:
@@ -248,7 +262,8 @@ class SlackAdapter:
         """Ack a preview button at once and act on it after (block_actions answers can
         only replace or delete the preview through response_url)."""
         await ack()
-        self._spawn(self.on_action(body, request))
+        reply = self.responder(body.get("response_url"))
+        self._spawn(reply, "button", self._action(body, request, reply))
 
     async def drain(self, grace: float = 5.0) -> None:
         """Let work already acked finish (up to `grace` seconds), then cancel the rest."""
@@ -295,20 +310,6 @@ class SlackAdapter:
                 raise NotInChannel(INVITE_HINT) from None
             raise
 
-    async def _guard(self, reply: Reply, what: str, work: Awaitable[None]) -> None:
-        # The one place where errors become replies: user errors verbatim, the rest logged.
-        try:
-            await work
-        except UserError as exc:
-            await self._safe_reply(
-                reply, {"response_type": "ephemeral", **render.error_message(str(exc))}
-            )
-        except Exception:
-            log.exception("slack %s failed", what)
-            await self._safe_reply(
-                reply, {"response_type": "ephemeral", **render.error_message(GENERIC_ERROR)}
-            )
-
     async def _safe_reply(self, reply: Reply, payload: dict[str, Any]) -> None:
         try:
             await reply(payload)
@@ -346,15 +347,9 @@ class SlackAdapter:
 
     # -- listeners ------------------------------------------------------------------------
 
-    async def on_command(
-        self, body: dict[str, Any], request: AsyncBoltRequest, reply: Reply | None = None
-    ) -> None:
-        """Run the subcommand and answer through `reply` (default: via response_url)."""
-        if reply is None:
-            reply = self.responder(body.get("response_url"))
-        await self._guard(reply, "command", self._command(body, request, reply))
-
     async def _command(self, body: dict[str, Any], request: AsyncBoltRequest, reply: Reply) -> None:
+        """The work half of `/pullquote` (started by `ack_command`): run the subcommand and
+        answer through `reply`; errors become replies in `_in_slot`."""
         if not await self._first_delivery(body, request):
             return
         text = render.unescape(str(body.get("text") or "")).strip()
@@ -416,12 +411,8 @@ class SlackAdapter:
             return
         await reply({"response_type": "ephemeral", **render.message(result.card)})
 
-    async def on_action(self, body: dict[str, Any], request: AsyncBoltRequest) -> None:
-        """Lazy half of a preview button: Post, Another or Cancel."""
-        reply = self.responder(body.get("response_url"))
-        await self._guard(reply, "button", self._action(body, request, reply))
-
     async def _action(self, body: dict[str, Any], request: AsyncBoltRequest, reply: Reply) -> None:
+        """The work half of a preview button (after its ack): Post, Another or Cancel."""
         actions = body.get("actions") or []
         click = parse_click(str(actions[0].get("action_id", ""))) if actions else None
         if click is None or not await self._first_delivery(body, request):
@@ -478,15 +469,27 @@ def build_slack_adapter(
     settings = app.settings
     web_client = client or make_client(settings)
     secret = settings.slack_signing_secret
+    bolt_log = logging.getLogger("adapters.slack.bolt")
+    if bolt_log.level == logging.NOTSET:
+        # Bolt formats a debug line per middleware per request whenever its logger's own
+        # level is unset (NOTSET passes its `level <= DEBUG` check): pin it to the level the
+        # process logs at.
+        bolt_log.setLevel(bolt_log.getEffectiveLevel())
     bolt = AsyncApp(
         name="pullquote",
-        logger=logging.getLogger("adapters.slack.bolt"),
+        logger=bolt_log,
         client=web_client,
         # Without a secret (Socket Mode) no HTTP request can verify, rather than all of them.
         signing_secret=secret.get_secret_value() if secret else secrets.token_hex(32),
         # The ack functions only ack and start a task: answering right after them saves
         # the 10 ms polling Bolt does otherwise while it waits for ack().
         process_before_response=True,
+        # Middleware for what this app does not use, skipped on every request: it
+        # subscribes to no events (no URL challenge, no self-events to drop) and defines no
+        # workflow functions.
+        url_verification_enabled=False,
+        ignoring_self_events_enabled=False,
+        attaching_function_token_enabled=False,
     )
     extra = admin_ids(settings) | frozenset(admins or ())
     adapter = SlackAdapter(app, web_client, AdminCheck(web_client, extra))

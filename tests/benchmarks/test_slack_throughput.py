@@ -85,6 +85,10 @@ async def _serve(kind: str, api_url: str, db: str, conn: Connection) -> None:
 
             bare.command("/pullquote")(static)
             application = bare.web_app(path="/slack/events")
+        if kind == "pullquote":
+            from bot.heap import tune_for_serving
+
+            tune_for_serving()  # as `run_until_stopped` does once the bot has started
         runner = web.AppRunner(application, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
