@@ -150,33 +150,31 @@ def _delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def _settle(ready: asyncio.Future[dict[str, Any] | None]) -> None:
-    """Let a waiting ack go (empty) unless an answer or the end came first."""
-    if not ready.done():
-        ready.set_result(None)
-
-
 class _Answer:
-    """A command's reply: into the ack while the ack is still waiting, else to response_url."""
+    """A command's reply: kept for the ack while the ack has not gone yet (the first one
+    only), else posted to response_url."""
 
-    __slots__ = ("_adapter", "_ready", "_url", "acked")
+    __slots__ = ("_adapter", "_url", "acked", "payload", "ready")
 
-    def __init__(
-        self,
-        adapter: SlackAdapter,
-        response_url: object,
-        ready: asyncio.Future[dict[str, Any] | None],
-    ) -> None:
+    def __init__(self, adapter: SlackAdapter, response_url: object, *, acked: bool) -> None:
         self._adapter = adapter
         self._url = response_url
-        self._ready = ready
-        self.acked = False
+        self.acked = acked
+        self.payload: dict[str, Any] | None = None
+        self.ready: asyncio.Future[None] | None = None
+        """Set by an ack that has to wait: done when the payload is in (or the work ended)."""
 
     async def __call__(self, payload: dict[str, Any]) -> None:
-        if not self.acked and not self._ready.done():
-            self._ready.set_result(payload)
+        if not self.acked and self.payload is None:
+            self.payload = payload
+            self.settle()
             return
         await self._adapter.post_response(self._url, payload)
+
+    def settle(self, *_: object) -> None:
+        """Let a waiting ack go: with the payload if one came, else empty."""
+        if self.ready is not None and not self.ready.done():
+            self.ready.set_result(None)
 
 
 class SlackAdapter:
@@ -232,22 +230,21 @@ class SlackAdapter:
         """Run `/pullquote` and ack with its answer if it is ready within `ack_budget`;
         otherwise ack empty at the budget and let the answer go via response_url. A budget
         of 0 always answers via response_url."""
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[dict[str, Any] | None] = loop.create_future()
-        if self.ack_budget <= 0:
-            ready.set_result(None)
-        answer = _Answer(self, body.get("response_url"), ready)
+        answer = _Answer(self, body.get("response_url"), acked=self.ack_budget <= 0)
         # Started eagerly: a command answered from memory is done before this returns, with
-        # no task, no timer and no extra turn of the event loop.
+        # no task, no future, no timer and no extra turn of the event loop.
         task = self._spawn(answer, "command", self._command(body, request, answer))
-        task.add_done_callback(lambda _: _settle(ready))
-        timer = None if ready.done() else loop.call_later(self.ack_budget, _settle, ready)
-        try:
-            payload = await ready
-        finally:
-            if timer is not None:
+        if not task.done() and not answer.acked and answer.payload is None:
+            loop = asyncio.get_running_loop()
+            answer.ready = loop.create_future()
+            task.add_done_callback(answer.settle)
+            timer = loop.call_later(self.ack_budget, answer.settle)
+            try:
+                await answer.ready
+            finally:
                 timer.cancel()
-            answer.acked = True  # from now on the answer goes to response_url
+        answer.acked = True  # from now on the answer goes to response_url
+        payload = answer.payload
         if payload is None:
             await ack()
         else:

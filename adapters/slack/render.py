@@ -52,6 +52,9 @@ def fit(text: str, limit: int, *, reserve: int = 0) -> str:
     """`text` shortened (at a sentence or word boundary) so that, once escaped, it fits in
     `limit - reserve` characters; escaping can lengthen text, so the cut is re-checked."""
     budget = max(limit - reserve, 1)
+    escaped = escape(text)
+    if len(escaped) <= budget:  # the usual case: it fits as it is
+        return escaped
     room = budget
     out = shorten(text, room)
     while len(escape(out)) > budget and room > 1:
