@@ -159,7 +159,9 @@ def weighted_sample(
 
 
 class SQLiteStore:
-    """`Store` on SQLite via one long-lived aiosqlite connection (see `SQLiteStore.open`)."""
+    """`Store` on SQLite via long-lived aiosqlite connections (see `SQLiteStore.open`): one
+    for writes and picks, and for a database file a second, read-only one for searches and
+    pool top-ups."""
 
     def __init__(
         self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None

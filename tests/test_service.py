@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 import pytest
 
 from bot.errors import BadInput, NotFound, NothingMatches
@@ -127,6 +130,25 @@ async def test_release_card_relative_and_region(filled: SQLiteStore, service: Se
         await service.release(film="her", region="Atlantis")
     with pytest.raises(NothingMatches, match="France"):
         await service.release(film="her", region="France")
+
+
+async def test_release_cards_follow_the_day_and_the_collection(filled: SQLiteStore) -> None:
+    # Release cards are kept per film, region and day: a new day or an ingest redoes them.
+    day = [dt.date(2014, 1, 9)]
+    service = Service(filled, today=lambda: day[0], rng=random.Random(7))
+    before = await service.release(film="her", region="US")
+    assert await service.release(film="her", region="US") is before
+    assert [r.relative for r in before.releases][-1] == "tomorrow"
+    day[0] = dt.date(2014, 1, 10)
+    assert [r.relative for r in (await service.release(film="her", region="US")).releases][
+        -1
+    ] == "today"
+    await filled.add_reviews(
+        [_review(9, HER, releases=(NewRelease("US", 2014, 5, 6, "home_media"),))]
+    )
+    service.invalidate()
+    after = await service.release(film="her", region="US")
+    assert len(after.releases) == len(before.releases) + 1
 
 
 async def test_film_card(filled: SQLiteStore, service: Service) -> None:
