@@ -1,26 +1,34 @@
-"""Garbage-collector settings for the long-running bot process.
+"""Interpreter settings for the long-running bot process, applied once it has started.
 
-CPython's cyclic collector runs a young-generation pass every 700 net allocations of
-container objects, and now and then a full pass over every live object. Answering one
-Slack command allocates several hundred short-lived objects (Bolt's request and context,
-the card, its blocks), so a pass ran about once per command, and each full pass walked
-every module, the film index and the caches again. In the Slack benchmark that was about a
-tenth of a command's CPU (issues 5 and 8). Reference counting frees almost all of those
-objects anyway; the collector only has to find cycles, so it can run far less often.
+- Thread switching. The database runs on aiosqlite's worker thread, and every SQLite step
+  there (each row fetched) gives up the GIL and takes it back. While the event loop is busy
+  (a burst of commands), taking it back waited for CPython's switch interval, 5 ms by
+  default: a one-row fetch took ~13 ms and ~0.2 ms of CPU, measured with a busy main thread
+  (issue 5). At 0.5 ms the same fetch takes ~0.2 ms and ~30 us of CPU; the busy thread is
+  asked to yield more often only while another thread is waiting.
+- Garbage collection. CPython's cyclic collector runs a young-generation pass every 700 net
+  allocations of container objects, and now and then a full pass over every live object.
+  A command allocates several hundred short-lived objects (Bolt's request and context, the
+  card, its blocks), and each full pass walked every module and cache again. Reference
+  counting frees almost all of them anyway, so the collector can run far less often.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another waits for it (CPython's default: 0.005)."""
 YOUNG_THRESHOLD = 10_000
 """Container allocations (net) between young-generation passes (CPython's default: 700)."""
 
 
 def tune_for_serving() -> None:
-    """Call once, when start-up is done (modules imported, database open): set aside what
-    is alive now, which lives as long as the process, so that later passes skip it
-    (`gc.freeze`), and run young-generation passes less often."""
+    """Call once, when start-up is done (modules imported, database open): let the database
+    thread take the GIL back sooner, set aside what is alive now (it lives as long as the
+    process) so that later collections skip it, and collect young objects less often."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
