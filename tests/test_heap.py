@@ -1,0 +1,21 @@
+"""Interpreter settings applied once the bot serves (bot/heap.py)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+from bot.heap import SWITCH_INTERVAL, YOUNG_THRESHOLD, tune_for_serving
+
+
+def test_tune_for_serving_sets_switching_and_collection() -> None:
+    interval, threshold = sys.getswitchinterval(), gc.get_threshold()
+    try:
+        tune_for_serving()
+        assert sys.getswitchinterval() == SWITCH_INTERVAL
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 0  # what was alive at start-up is set aside
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
