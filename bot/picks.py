@@ -49,14 +49,6 @@ CHANNELS = 10_000
 """Channels whose recent picks are kept in memory (others are reloaded when used)."""
 TRIES = 8
 """Weighted draws tried before filtering a complete pool (a draw may hit a recent pick)."""
-WARM_AFTER = 2
-"""Picks from a complete pool after which its candidates' rows are fetched ahead of need: a
-filter asked for twice is likely to be asked for again; one asked for once (most films in a
-big collection) costs no speculative reads. Sampled pools are not warmed: their candidates
-come and go with each refill, and at 100k reviews warming them (64 random row reads each,
-in the background) slowed the picks in the foreground, p99 1.2-1.6 -> 2.2-3.5 ms."""
-PREFETCH = 64
-"""Rows fetched per warming of a pool (one statement, on the store's background connection)."""
 
 
 @dataclass(slots=True)
@@ -70,10 +62,6 @@ class Pool:
     """Running total of the weights (complete pools): one bisect per draw."""
     refill: asyncio.Task[Pool] | None = None
     """The refill under way, if any (sampled pools)."""
-    uses: int = 0
-    """Picks made from this pool."""
-    warming: asyncio.Task[None] | None = None
-    """The fetch of candidates' rows under way, if any (see `Picker._warm`)."""
 
     @classmethod
     def of(cls, pairs: Sequence[tuple[int, float]], complete: bool) -> Pool:
@@ -155,30 +143,7 @@ class Picker:
         # does not draw the same one.
         recent.appendleft(snippet_id)
         self._store.note_shown(channel, snippet_id)
-        pool.uses += 1
-        if pool.complete and pool.uses >= WARM_AFTER and snippet_id not in self._rows:
-            self._warm(pool, snippet_id)
         return await self.row(snippet_id)
-
-    def _warm(self, pool: Pool, fetching: int) -> None:
-        """Fetch in the background the rows of up to PREFETCH of a complete pool's candidates not
-        kept yet (besides `fetching`, which the pick fetches itself), so that later picks
-        from it need no trip to the database. Under load each trip cost ~0.4 ms of CPU on
-        the database thread; one statement for the lot costs about as much as two."""
-        if pool.warming is not None:
-            return
-        ids = [i for i in pool.ids if i != fetching and i not in self._rows][:PREFETCH]
-        if ids:
-            pool.warming = asyncio.get_running_loop().create_task(self._fetch_rows(pool, ids))
-            pool.warming.add_done_callback(_log_failure)
-
-    async def _fetch_rows(self, pool: Pool, ids: list[int]) -> None:
-        try:
-            for row in await self._store.snippets(ids):
-                if row.id not in self._rows:
-                    self._cache(row)
-        finally:
-            pool.warming = None
 
     def _take(self, flt: SnippetFilter, pool: Pool, index: int) -> None:
         pool.take(index)
@@ -287,10 +252,10 @@ class Picker:
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:
-    # A background refill or row fetch that failed (say, the store closing under it) only
-    # costs a later pick a trip of its own; retrieving the exception keeps asyncio quiet.
+    # A background refill that failed (say, the store closing under it) only costs a later
+    # pick a refill of its own; retrieving the exception keeps asyncio from complaining.
     if not task.cancelled() and task.exception() is not None:
-        log.debug("background pool work failed", exc_info=task.exception())
+        log.debug("pool refill failed", exc_info=task.exception())
 
 
 def _draw(pool: Pool, blocked: set[int], rng: random.Random) -> int | None:

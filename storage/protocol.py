@@ -63,11 +63,6 @@ class Store(Protocol):
         """One snippet by id."""
         ...
 
-    async def snippets(self, ids: Sequence[int]) -> list[SnippetRow]:
-        """Snippets by id, in the order given (unknown ids skipped), read in the background
-        (off the connection picks use): for warming a cache ahead of need."""
-        ...
-
     async def search(
         self, text: str, *, film_id: int | None = None, limit: int = 10
     ) -> list[SnippetRow]:

@@ -491,14 +491,6 @@ class SQLiteStore:
         rows = await self._snippets_by_ids([snippet_id])
         return rows[0] if rows else None
 
-    async def snippets(self, ids: Sequence[int]) -> list[SnippetRow]:
-        """Snippets by id, in the order given (unknown ids skipped), on the reader
-        connection: one statement for all of them, never in a pick's way."""
-        if not ids:
-            return []
-        wanted = tuple(ids)
-        return await self._in_db_thread(lambda conn: _rows_by_ids(conn, wanted), reader=True)
-
     async def releases(self, film_id: int) -> list[ReleaseRow]:
         """A film's release events, de-duplicated, by year, month, day (unknown parts last)."""
         rows = await self._conn.execute_fetchall(

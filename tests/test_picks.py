@@ -182,34 +182,3 @@ async def test_aliased_outlets_are_probed_per_spelling(
     finally:
         await store.close()
 
-
-async def test_a_pool_picked_from_twice_has_its_rows_fetched_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Picks after the second from the same filter need no row lookup of their own: the
-    # candidates' rows were fetched in one background statement.
-    store = await _db(tmp_path, _review(1, *_quotes(20)))
-    try:
-        picker = Picker(store, random.Random(4))
-        lookups: list[int] = []
-        looked_up = store.snippet
-
-        async def counting(snippet_id: int) -> object:
-            lookups.append(snippet_id)
-            return await looked_up(snippet_id)
-
-        monkeypatch.setattr(store, "snippet", counting)
-        seen = {(await picker.pick(QUOTES, "c1")).id for _ in range(2)}  # type: ignore[union-attr]
-        for _ in range(50):  # let the background fetch land
-            await asyncio.sleep(0.01)
-            if all(p.warming is None for p in picker._pools.values()):
-                break
-        before = len(lookups)
-        for _ in range(15):
-            row = await picker.pick(QUOTES, "c1")
-            assert row is not None and row.id not in seen
-            seen.add(row.id)
-        assert len(lookups) == before  # every row came from memory
-        assert len(seen) == 17
-    finally:
-        await store.close()
