@@ -84,7 +84,8 @@ class Store(Protocol):
 
     async def claim(self, key: str) -> bool:
         """Record `key` once: True for the first caller, False for every later one (atomic
-        across connections and processes). Used for idempotent posts and retried requests."""
+        across connections and processes; claims are kept for weeks, then pruned). Used for
+        idempotent posts and retried requests."""
         ...
 
     async def beat(self, component: str, detail: str | None = None) -> None:

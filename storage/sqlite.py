@@ -12,7 +12,7 @@ import random
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -56,6 +56,11 @@ PROBE_WINDOW = 8
 # Picks and delivery claims are kept in memory at once and written in one transaction this
 # many seconds later (`note_shown`, `note_claim`): one write per burst, not one per command.
 FLUSH_SECONDS = 0.5
+# Claims (retried deliveries, double-clicked Posts) matter for minutes; they are kept this
+# many days and then pruned, PRUNE_BATCH at a time, every PRUNE_SECONDS.
+CLAIM_DAYS = 30
+PRUNE_BATCH = 5_000
+PRUNE_SECONDS = 3_600.0
 # The connection's page cache (negative: KiB). SQLite's default is 2 MB; picks touch random
 # pages of the ~30 MB pick indexes, so a small cache made every pick re-read pages. 32 MB
 # keeps the hot index pages resident (the bot's peak RSS target is 200 MB).
@@ -405,14 +410,31 @@ class SQLiteStore:
             await self._in_db_thread(lambda conn: _write_behind(conn, shown, claims))
 
     async def claim(self, key: str) -> bool:
-        """Claim `key`: True for the first caller ever, False afterwards. The primary key makes
-        this atomic across connections and processes."""
+        """Claim `key`: True for the first caller, False afterwards (for CLAIM_DAYS, after
+        which claims are pruned). The primary key makes this atomic across connections and
+        processes."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         async with self._write_lock:
             cursor = await self._conn.execute(
                 "INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", (key, now)
             )
         return cursor.rowcount == 1
+
+    async def prune_claims(self, older_than: dt.timedelta = dt.timedelta(days=CLAIM_DAYS)) -> int:
+        """Delete claims made more than `older_than` ago; how many went. Runs in batches,
+        so no write waits long behind it (the checkpointer calls it every PRUNE_SECONDS)."""
+        cutoff = (dt.datetime.now(dt.UTC) - older_than).isoformat(timespec="milliseconds")
+        removed = 0
+        while True:
+            async with self._write_lock:
+                cursor = await self._conn.execute(
+                    "DELETE FROM claims WHERE key IN"
+                    " (SELECT key FROM claims WHERE claimed_at < ? LIMIT ?)",
+                    (cutoff, PRUNE_BATCH),
+                )
+            removed += max(cursor.rowcount, 0)
+            if cursor.rowcount < PRUNE_BATCH:
+                return removed
 
     async def beat(self, component: str, detail: str | None = None) -> None:
         """Record that `component` (discord, slack, scheduler) is alive right now."""
@@ -589,7 +611,9 @@ class SQLiteStore:
         rows = list(await self._conn.execute_fetchall("PRAGMA database_list"))
         path = rows[0][2] if rows else None
         if path and not self._closed:  # not ":memory:" (no WAL there)
-            self._checkpointer = asyncio.create_task(_checkpoint_loop(self._conn, str(path)))
+            self._checkpointer = asyncio.create_task(
+                _checkpoint_loop(self._conn, str(path), self.prune_claims)
+            )
 
     async def _in_db_thread(
         self, fn: Callable[[sqlite3.Connection], T], *, reader: bool = False
@@ -922,9 +946,14 @@ CHECKPOINT_SECONDS = 1.0
 WAL_BACKSTOP_PAGES = 20_000
 
 
-async def _checkpoint_loop(main: aiosqlite.Connection, path: str) -> None:
-    """Checkpoint the WAL from a second connection, off the event loop, until cancelled."""
+async def _checkpoint_loop(
+    main: aiosqlite.Connection, path: str, prune: Callable[[], Awaitable[int]]
+) -> None:
+    """Checkpoint the WAL from a second connection, off the event loop, until cancelled;
+    and `prune` old claims at start and every PRUNE_SECONDS."""
     await main.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES}")
+    loop = asyncio.get_running_loop()
+    prune_at = loop.time()
     conn = await asyncio.to_thread(
         sqlite3.connect, path, isolation_level=None, check_same_thread=False
     )
@@ -932,6 +961,13 @@ async def _checkpoint_loop(main: aiosqlite.Connection, path: str) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         while True:
             await asyncio.sleep(CHECKPOINT_SECONDS)
+            if loop.time() >= prune_at:
+                prune_at = loop.time() + PRUNE_SECONDS
+                try:
+                    if removed := await prune():
+                        log.info("pruned %d claims older than %d days", removed, CLAIM_DAYS)
+                except sqlite3.Error:
+                    log.warning("could not prune old claims", exc_info=True)
             try:
                 await asyncio.to_thread(_checkpoint, conn)
             except sqlite3.Error:

@@ -552,6 +552,27 @@ async def test_snippet_by_id(store: SQLiteStore) -> None:
     assert await store.snippet(row.id + 1000) is None
 
 
+async def test_old_claims_are_pruned(tmp_path: Path) -> None:
+    # One claim is written per Slack delivery: they are kept for CLAIM_DAYS, then pruned.
+    path = tmp_path / "prune.db"
+    s = await SQLiteStore.open(path)
+    try:
+        for key in ("old-1", "old-2", "recent"):
+            assert await s.claim(key) is True
+        with closing(sqlite3.connect(path)) as raw:
+            raw.execute(
+                "UPDATE claims SET claimed_at = '2020-01-01T00:00:00.000+00:00'"
+                " WHERE key LIKE 'old-%'"
+            )
+            raw.commit()
+        assert await s.prune_claims() == 2
+        assert await s.prune_claims() == 0
+        assert await s.claim("old-1") is True  # pruned, so it can be claimed afresh
+        assert await s.claim("recent") is False
+    finally:
+        await s.close()
+
+
 async def test_search_and_top_ups_read_on_their_own_connection(tmp_path: Path) -> None:
     # Searches and pool top-ups run on a second, read-only connection (its own thread):
     # it must see each write the moment it is committed, and close with the store.
