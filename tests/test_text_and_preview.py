@@ -47,3 +47,10 @@ def test_button_ids_round_trip_and_fit_discord() -> None:
     assert parse_click("pq:delete:1:abc") is None
     assert parse_click("something else") is None
     assert preview_actions(Card(kind="help", title="h", body="b"), nonce) == ()
+
+
+def test_nonces_are_short_url_safe_and_do_not_repeat() -> None:
+    # Drawn from batched OS randomness: across several refills of the batch, none repeats.
+    nonces = [new_nonce() for _ in range(2_000)]
+    assert len(set(nonces)) == len(nonces)
+    assert all(len(n) == 12 and parse_click(action_id("post", 1, n)) for n in nonces)
