@@ -145,6 +145,14 @@ class Picker:
         self._store.note_shown(channel, snippet_id)
         return await self.row(snippet_id)
 
+    def remember(self, channel: str, snippet_id: int) -> None:
+        """`channel` was shown `snippet_id` by something other than a pick (the daily post,
+        which writes its own history row): later picks there avoid it. A channel whose
+        history is not in memory reads it, this row included, when first picked for."""
+        recent = self._recent.get(channel)
+        if recent is not None:
+            recent.appendleft(snippet_id)
+
     def _take(self, flt: SnippetFilter, pool: Pool, index: int) -> None:
         pool.take(index)
         if self._pools.get(flt) is pool:

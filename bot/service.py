@@ -225,6 +225,11 @@ class Service:
         or a retried delivery act once, across restarts and processes."""
         return await self.store.claim(key)
 
+    def shown_elsewhere(self, channel: str, snippet_id: int) -> None:
+        """A snippet was shown in `channel` outside a pick (the daily post, whose history row
+        the scheduler writes): /quote there will not repeat it soon."""
+        self._picker.remember(channel, snippet_id)
+
     def note_claim(self, key: str) -> None:
         """Claim `key` without waiting for the answer (written within a second): for
         callers that already know it is new, e.g. a delivery not seen before in this

@@ -182,3 +182,20 @@ async def test_aliased_outlets_are_probed_per_spelling(
     finally:
         await store.close()
 
+
+
+async def test_a_daily_post_is_not_repeated_by_the_next_quote(tmp_path: Path) -> None:
+    # The scheduler writes the daily card's history row itself and tells the service, so a
+    # channel whose history is already in memory avoids that card too.
+    store = await _db(tmp_path, _review(1, *_quotes(2)))
+    try:
+        service = Service(store, rng=random.Random(3))
+        first = await service.quote(channel="c1")
+        rows = await store.pick_snippets(QUOTES, exclude=[], limit=2, rng=random.Random(1))
+        other = next(r.id for r in rows if r.id != first.snippet_id)
+        await store.remember_shown("c1", other)  # what the scheduler does after posting
+        service.shown_elsewhere("c1", other)
+        after = await service.quote(channel="c1")
+        assert after.snippet_id != other  # both seen: never the last one, the daily card
+    finally:
+        await store.close()

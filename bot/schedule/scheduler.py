@@ -185,8 +185,11 @@ class Scheduler:
         pause_after: int = PAUSE_AFTER,
         send_timeout: float = SEND_TIMEOUT,
         owner: str | None = None,
+        on_shown: Callable[[str, int], None] | None = None,
     ) -> None:
-        """`posters` is read at every tick, so adapters may add theirs once connected."""
+        """`posters` is read at every tick, so adapters may add theirs once connected;
+        `on_shown(channel, snippet_id)` hears of each card sent (the service's in-memory
+        channel history, beside the history row written here)."""
         self.store = schedules
         self.content = content
         self.posters = posters
@@ -198,6 +201,7 @@ class Scheduler:
         self.send_timeout = send_timeout
         self.owner = owner or _owner()
         self.picker = Picker(content, schedules)
+        self.on_shown = on_shown
         self.limiter = RateLimiter(DEFAULT_LIMITS if limits is None else limits)
         self._wake: asyncio.Event | None = None
 
@@ -450,6 +454,8 @@ class Scheduler:
             # So that /quote in the channel does not repeat today's daily card.
             with contextlib.suppress(Exception):
                 await self.content.remember_shown(schedule.channel_id, snippet_id)
+            if self.on_shown is not None:
+                self.on_shown(schedule.channel_id, snippet_id)
 
     async def _failed(
         self,
@@ -607,6 +613,7 @@ async def run_scheduler(
         clock=clock,
         grace=dt.timedelta(hours=settings.daily_grace_hours),
         concurrency=settings.daily_concurrency,
+        on_shown=app.service.shown_elsewhere,
     )
     app.liveness.register("scheduler", lambda: True)
     try:
