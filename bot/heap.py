@@ -1,11 +1,11 @@
 """Interpreter settings for the long-running bot process, applied once it has started.
 
-- Thread switching. The database runs on aiosqlite's worker thread, and every SQLite step
-  there (each row fetched) gives up the GIL and takes it back. While the event loop is busy
-  (a burst of commands), taking it back waited for CPython's switch interval, 5 ms by
-  default: a one-row fetch took ~13 ms and ~0.2 ms of CPU, measured with a busy main thread
-  (issue 5). At 0.5 ms the same fetch takes ~0.2 ms and ~30 us of CPU; the busy thread is
-  asked to yield more often only while another thread is waiting.
+- Thread switching. The store does its work on a worker thread, which gives up the GIL
+  and takes it back for every row it reads. While the event loop is busy (a burst of
+  commands), taking it back waited for CPython's switch interval, 5 ms by default: a
+  one-row read took ~13 ms and ~0.2 ms of CPU, measured with a busy main thread (issue 5).
+  At 0.5 ms the same read takes ~0.2 ms and ~30 us of CPU; the busy thread is asked to
+  yield more often only while another thread is waiting.
 - Garbage collection. CPython's cyclic collector runs a young-generation pass every 700 net
   allocations of container objects, and now and then a full pass over every live object.
   A command allocates several hundred short-lived objects (Bolt's request and context, the
