@@ -293,8 +293,9 @@ class SlackAdapter:
             async with aiohttp.ClientSession() as session:
                 await post_json(session, response_url, payload)
 
-    async def publish(self, card: Card, *, channel: str, user: str) -> None:
-        """Post `card` to the channel as the app, saying who shared it."""
+    async def publish(self, card: Card, *, channel: str, user: str | None = None) -> None:
+        """Post `card` to the channel as the app, saying who shared it (if someone did);
+        a channel the app is not in becomes `NotInChannel` with the invite hint."""
         try:
             await self.client.chat_postMessage(
                 channel=channel,
@@ -394,17 +395,7 @@ class SlackAdapter:
         )
         result = await self.daily.run(inv, where)
         if result.public:
-            try:
-                await self.client.chat_postMessage(
-                    channel=where.channel_id,
-                    **render.message(result.card),
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            except SlackApiError as exc:
-                if exc.response.get("error") in ("not_in_channel", "channel_not_found"):
-                    raise NotInChannel(INVITE_HINT) from None
-                raise
+            await self.publish(result.card, channel=where.channel_id)
             return
         await reply({"response_type": "ephemeral", **render.message(result.card)})
 
