@@ -325,10 +325,11 @@ def database(size: int) -> BuildInfo:
         return BuildInfo(path, size, True, time.perf_counter() - t0, _count_snippets(path))
 
 
+@cache
 def _migrate(path: Path) -> None:
     """Bring a cached database up to the current schema, so a new migration needs no
-    rebuild and no timed section pays for it. On a thread of its own: callers may already
-    be inside an event loop."""
+    rebuild and no timed section pays for it; once per process and path. On a thread of
+    its own: callers may already be inside an event loop."""
 
     async def open_and_close() -> None:
         await (await SQLiteStore.open(path)).close()
