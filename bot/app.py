@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,11 +28,15 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(settings: Settings, *, sample: bool | None = None) -> AsyncIterator[App]:
+async def open_app(
+    settings: Settings, *, sample: bool | None = None, warm: bool = False
+) -> AsyncIterator[App]:
     """Open the database (creating it on first use), load the sample corpus into an empty
-    one when enabled, and close everything on the way out."""
+    one when enabled, and close everything on the way out. `warm` (long-running modes: the
+    bot, the console): read what picks use into memory in the background (`Store.warm`)."""
     path = settings.db_path()
     store = await SQLiteStore.open(path)
+    warming: asyncio.Task[None] | None = None
     try:
         if settings.pullquote_sample if sample is None else sample:
             report = await load_sample_if_empty(store)
@@ -40,6 +47,22 @@ async def open_app(settings: Settings, *, sample: bool | None = None) -> AsyncIt
                     report.films_added,
                     path,
                 )
+        if warm:
+            warming = asyncio.create_task(_warm(store), name="warm")
         yield App(settings, store, Service(store))
     finally:
+        if warming is not None:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
         await store.close()
+
+
+async def _warm(store: SQLiteStore) -> None:
+    started = time.monotonic()
+    try:
+        entries = await store.warm()
+    except Exception:  # a cold cache is slower, not wrong
+        log.warning("could not read the pick indexes into memory", exc_info=True)
+        return
+    log.debug("pick indexes in memory: ~%d entries in %.2f s", entries, time.monotonic() - started)

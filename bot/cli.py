@@ -73,11 +73,16 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         raise typer.Exit(130) from None
 
 
-def _with_app(action: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
+def _with_app(
+    action: Callable[[App], Awaitable[T]],
+    settings: Settings | None = None,
+    *,
+    warm: bool = False,
+) -> T:
     settings = settings or _settings()
 
     async def go() -> T:
-        async with open_app(settings) as app:
+        async with open_app(settings, warm=warm) as app:
             return await action(app)
 
     return _run(go())
@@ -137,7 +142,7 @@ def run() -> None:
             return 2
         return 0
 
-    raise typer.Exit(_with_app(go, settings))
+    raise typer.Exit(_with_app(go, settings, warm=True))
 
 
 @cli.command()
@@ -145,7 +150,7 @@ def console() -> None:
     """A local chat in the terminal: /quote her, /release her, /help."""
     from adapters.console.app import run_console
 
-    _with_app(lambda app: run_console(app.service, console=out))
+    _with_app(lambda app: run_console(app.service, console=out), warm=True)
 
 
 @cli.command()

@@ -125,6 +125,12 @@ class Store(Protocol):
         """A number that changes whenever the collection does (any process's ingest)."""
         ...
 
+    async def warm(self) -> int:
+        """Read what picks look up (films, attributions, the pick indexes) into memory, in
+        small steps, so that early picks after a start do not each wait on the disk; for a
+        long-running bot, in the background. Returns how many entries were read."""
+        ...
+
 
 class ScheduleStore(Protocol):
     """Persistence of daily-post schedules and of the (schedule, local date) claims that make

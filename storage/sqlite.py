@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import heapq
 import json
 import logging
@@ -20,6 +21,7 @@ import aiosqlite
 
 from storage.migrate import apply_migrations
 from storage.records import (
+    SNIPPET_KINDS,
     AddOutcome,
     Candidates,
     EventKind,
@@ -61,10 +63,34 @@ FLUSH_SECONDS = 0.5
 CLAIM_DAYS = 30
 PRUNE_BATCH = 5_000
 PRUNE_SECONDS = 3_600.0
-# The connection's page cache (negative: KiB). SQLite's default is 2 MB; picks touch random
-# pages of the ~30 MB pick indexes, so a small cache made every pick re-read pages. 32 MB
-# keeps the hot index pages resident (the bot's peak RSS target is 200 MB).
-CACHE_KIB = 32768
+# The connection's page cache (KiB). SQLite's default is 2 MB; picks touch random pages of
+# the pick indexes (~60 MB at 100k reviews, see `warm`), and a page read from the OS is a
+# disk read once the OS has dropped it (~65 us, p99 ~180 us on the development VM). 96 MB
+# holds those indexes and the recently read rows (the bot's peak RSS target is 200 MB).
+CACHE_KIB = 98304
+# What `warm` reads into the page cache, in this order (the most used per page first): the
+# table expression, its entries' condition, and the columns that order them (a chunk goes
+# on after the last key of the one before). At 100k reviews ~60 MB, all of it; past
+# WARM_ENTRIES in all, the rest is left to be read as used.
+_WARM = (
+    ("films", "1", ("id",)),
+    ("reviews INDEXED BY reviews_attribution", "1", ("id",)),
+    (
+        "snippets INDEXED BY snippets_quote_critic",
+        "kind = 'critic_quote' AND critic_norm IS NOT NULL",
+        ("critic_norm", "kind", "id"),
+    ),
+    (
+        "snippets INDEXED BY snippets_quote_outlet",
+        "kind = 'critic_quote' AND outlet_norm IS NOT NULL",
+        ("outlet_norm", "kind", "id"),
+    ),
+    ("snippets INDEXED BY snippets_film_pick", "1", ("film_id", "kind", "id")),
+)
+WARM_ENTRIES = 2_000_000
+# Entries read per step of `warm` (~1-5 ms of work, ~25 ms from a cold disk): a pick waits
+# behind one step at most.
+WARM_CHUNK = 10_000
 # The reader connection's page cache (KiB): searches and pool top-ups, which mostly sweep
 # pages once, so less is kept than for picks.
 READER_CACHE_KIB = 16384
@@ -598,6 +624,24 @@ class SQLiteStore:
         rows = list(await self._conn.execute_fetchall("SELECT max(id) FROM reviews"))
         return int(rows[0][0] or 0) if rows else 0
 
+    async def warm(self) -> int:
+        """Read the films, the reviews' attributions and the pick indexes into the main
+        connection's page cache (see `_WARM`), WARM_CHUNK entries per step so that picks
+        interleave; returns how many entries were read."""
+        total = 0
+        for source, where, keys in _WARM:
+            after: tuple[object, ...] | None = None
+            while total < WARM_ENTRIES and not self._closed:
+                count, after = await self._in_db_thread(
+                    functools.partial(
+                        _warm_step, source=source, where=where, keys=keys, after=after
+                    )
+                )
+                total += count
+                if after is None:
+                    break
+        return total
+
     async def _start_checkpointer(self) -> None:
         """Move WAL checkpoints off the request path (started by the first pick).
 
@@ -718,6 +762,30 @@ def _filter_conds(flt: SnippetFilter) -> tuple[list[str], list[object]]:
     return conds, params
 
 
+def _kind_cond(kinds: Sequence[str]) -> str:
+    """`kind = '…'` or `kind IN (…)` with the kinds written as literals: with a bound
+    parameter SQLite cannot tell that the critic-quote indexes (0007), whose WHERE names
+    the kind, hold every match."""
+    unknown = set(kinds) - set(SNIPPET_KINDS)
+    if unknown or not kinds:
+        raise ValueError(f"not snippet kinds: {sorted(unknown) or 'none'}")
+    if len(kinds) == 1:
+        return f"kind = '{kinds[0]}'"
+    return "kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+
+
+def _source(flt: SnippetFilter, kinds: Sequence[str]) -> str:
+    """Where a filter's candidates are read from: a critic or outlet filter on critic
+    quotes (with no film, whose own index is narrower) names its index from 0007, which
+    SQLite, lacking statistics for it, would otherwise pass over for the kind index."""
+    if tuple(kinds) == ("critic_quote",) and flt.film_id is None:
+        if normalise_critic(flt.critic) is not None:
+            return "snippets INDEXED BY snippets_quote_critic"
+        if any(normalise_outlet(o) for o in (flt.outlet, *flt.outlet_aliases)):
+            return "snippets INDEXED BY snippets_quote_outlet"
+    return "snippets"
+
+
 def _pick_rows(
     conn: sqlite3.Connection,
     flt: SnippetFilter,
@@ -740,7 +808,14 @@ def _pick_ids(
     if limit <= 0 or not kinds:
         return []
     conds, params = _filter_conds(flt)
-    candidates = _all_if_few(conn, kinds, conds, params) if conds else None
+    candidates = (
+        _all_if_few(
+            conn, kinds, conds, params,
+            source=_source(flt, kinds), likely_few=flt.film_id is not None,
+        )
+        if conds
+        else None
+    )
     if candidates is None:
         n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
         candidates, _ = _probe_candidates(conn, kinds, flt, n_probes, rng)
@@ -760,7 +835,14 @@ def _candidates(
     if not kinds:
         return Candidates((), True)
     conds, params = _filter_conds(flt)
-    few = _all_if_few(conn, kinds, conds, params) if conds and not sampled else None
+    few = (
+        _all_if_few(
+            conn, kinds, conds, params,
+            source=_source(flt, kinds), likely_few=flt.film_id is not None,
+        )
+        if conds and not sampled
+        else None
+    )
     if few is not None:
         found, complete = few, True
     else:
@@ -802,26 +884,39 @@ def _all_if_few(
     kinds: tuple[str, ...],
     conds: list[str],
     params: list[object],
+    *,
+    source: str,
+    likely_few: bool,
 ) -> list[tuple[int, float]] | None:
-    """(id, score) of every match when there are at most EXACT_CAP, else None. Fetched
-    rather than counted first: most filters (a film's) are small, and one statement reads
-    them; for a huge outlet reading EXACT_CAP + 1 entries costs ~180 us against ~40 us for
-    a count (at 100k reviews), once per cold filter."""
-    found = _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1)
+    """(id, score) of every match when there are at most EXACT_CAP, else None.
+
+    `likely_few` (a film's filter: tens of matches) fetches at once, one statement over one
+    index leaf. Otherwise (a critic or an outlet: usually thousands at 100k reviews) the
+    matches are counted first, in C, stopping past the cap: fetching EXACT_CAP + 1 entries
+    into Python only to drop them cost ~180 us per cold filter against ~35 us to count."""
+    where = " AND ".join([*conds, _kind_cond(kinds)])
+    if not likely_few and _count_upto(conn, source, where, params, EXACT_CAP + 1) > EXACT_CAP:
+        return None
+    found = _exact_candidates(conn, source, where, params, EXACT_CAP + 1)
     return found if len(found) <= EXACT_CAP else None
 
 
+def _count_upto(
+    conn: sqlite3.Connection, source: str, where: str, params: list[object], cap: int
+) -> int:
+    """How many snippets match `where`, counting no further than `cap`."""
+    row = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT ?)", (*params, cap)
+    ).fetchone()
+    return int(row[0])
+
+
 def _exact_candidates(
-    conn: sqlite3.Connection,
-    kinds: tuple[str, ...],
-    conds: list[str],
-    params: list[object],
-    cap: int,
+    conn: sqlite3.Connection, source: str, where: str, params: list[object], cap: int
 ) -> list[tuple[int, float]]:
-    """(id, score) of every snippet matching the filter, up to `cap` (covering indexes)."""
-    where = " AND ".join([*conds, f"kind IN ({_marks(len(kinds))})"])
+    """(id, score) of every snippet matching `where`, up to `cap` (covering indexes)."""
     return conn.execute(
-        f"SELECT id, score FROM snippets WHERE {where} LIMIT ?", (*params, *kinds, cap)
+        f"SELECT id, score FROM {source} WHERE {where} LIMIT ?", (*params, cap)
     ).fetchall()
 
 
@@ -841,10 +936,10 @@ def _probe_candidates(
     fetched instead (exact).
     """
     variants = _probe_variants(flt)
-    conds, params = variants[0]
+    conds = variants[0][0]
     if conds or len(kinds) == 1:
         sets = [
-            ([*v_conds, "kind = ?"], [*v_params, kind])
+            ([*v_conds, _kind_cond((kind,))], v_params, _source(flt, (kind,)))
             for v_conds, v_params in variants
             for kind in kinds
         ]
@@ -852,21 +947,22 @@ def _probe_candidates(
         # over-represented in the sample, which the score weighting then works from.
         share = max(n_probes // len(sets), PROBE_WINDOW)
     else:
-        sets = [([f"+kind IN ({_marks(len(kinds))})"], list(kinds))]
+        sets = [(["+" + _kind_cond(kinds)], [], "snippets")]
         share = n_probes
     found: dict[int, float] = {}
     small = True
-    for set_conds, set_params in sets:
-        rows, lo, hi = _probe(conn, " AND ".join(set_conds), set_params, share, rng)
+    for set_conds, set_params, source in sets:
+        rows, lo, hi = _probe(conn, source, " AND ".join(set_conds), set_params, share, rng)
         small = small and hi - lo + 1 <= EXACT_CAP
         found.update(rows)
     if small and not conds:
-        return _exact_candidates(conn, kinds, conds, params, EXACT_CAP + 1), True
+        return _exact_candidates(conn, "snippets", _kind_cond(kinds), [], EXACT_CAP + 1), True
     return sorted(found.items()), False
 
 
 def _probe(
     conn: sqlite3.Connection,
+    source: str,
     where: str,
     params: list[object],
     n_probes: int,
@@ -885,11 +981,11 @@ def _probe(
     fractions = [rng.random() for _ in range(windows)]
     sql = (
         "WITH b(lo, hi) AS MATERIALIZED ("
-        f"  SELECT (SELECT min(id) FROM snippets WHERE {where}),"
-        f"         (SELECT max(id) FROM snippets WHERE {where}))"
+        f"  SELECT (SELECT min(id) FROM {source} WHERE {where}),"
+        f"         (SELECT max(id) FROM {source} WHERE {where}))"
         " SELECT -1, lo, hi FROM b"
         + "".join(
-            f" UNION ALL SELECT {n}, * FROM (SELECT id, score FROM snippets WHERE {where}"
+            f" UNION ALL SELECT {n}, * FROM (SELECT id, score FROM {source} WHERE {where}"
             "  AND id >= (SELECT lo + CAST(? * (b.hi - b.lo + 1) AS INTEGER) FROM b)"
             f"  ORDER BY id LIMIT {PROBE_WINDOW})"
             for n in range(windows)
@@ -913,11 +1009,39 @@ def _probe(
     if short:
         # Wrap around: a window cut short by the last match continues at the first one.
         for id_, score in conn.execute(
-            f"SELECT id, score FROM snippets WHERE {where} ORDER BY id LIMIT ?",
+            f"SELECT id, score FROM {source} WHERE {where} ORDER BY id LIMIT ?",
             (*params, short),
         ):
             found[int(id_)] = float(score)
     return found, lo, hi
+
+
+def _warm_step(
+    conn: sqlite3.Connection,
+    source: str,
+    where: str,
+    keys: tuple[str, ...],
+    after: tuple[object, ...] | None,
+) -> tuple[int, tuple[object, ...] | None]:
+    """Walk up to WARM_CHUNK entries of `source` past the key `after`, which reads their
+    pages into the cache (in C: OFFSET skips entries without making rows). How many there
+    were, and the key reached (None at the end)."""
+    columns = ", ".join(keys)
+    cond = where
+    params: tuple[object, ...] = ()
+    if after is not None:
+        cond = f"{where} AND ({columns}) > ({_marks(len(keys))})"
+        params = after
+    row = conn.execute(
+        f"SELECT {columns} FROM {source} WHERE {cond}"
+        f" ORDER BY {columns} LIMIT 1 OFFSET {WARM_CHUNK - 1}",
+        params,
+    ).fetchone()
+    if row is not None:
+        return WARM_CHUNK, tuple(row)
+    # Fewer than a chunk left, their pages now cached: count them.
+    left = conn.execute(f"SELECT count(*) FROM {source} WHERE {cond}", params).fetchone()
+    return int(left[0]), None
 
 
 def _rows_by_ids(conn: sqlite3.Connection, ids: Sequence[int]) -> list[SnippetRow]:

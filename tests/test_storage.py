@@ -14,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+import storage.sqlite
 from storage.migrate import apply_migrations, load_migrations, split_statements
 from storage.paths import default_db_path
 from storage.protocol import Store
@@ -596,6 +597,57 @@ async def test_search_and_top_ups_read_on_their_own_connection(tmp_path: Path) -
             break
         await asyncio.sleep(0.01)
     assert threading.active_count() == before
+
+
+async def test_warm_reads_every_pick_entry_once_in_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `warm` walks the films, the attributions and the pick indexes a few entries a step,
+    # each step going on after the last key of the one before: with steps of 3 and keys
+    # shared across step boundaries (one critic, one outlet), nothing may be skipped or
+    # read twice, and picks still work afterwards.
+    monkeypatch.setattr(storage.sqlite, "WARM_CHUNK", 3)
+    path = tmp_path / "w.db"
+    s = await SQLiteStore.open(path)
+    try:
+        await s.add_reviews(
+            [
+                review(
+                    f"Film {n}",
+                    2000 + n,
+                    snippets=(
+                        snip(f"excerpt {n}"),
+                        snip(f"quote {n}", "critic_quote", critic="Ann Lee", outlet="NYT"),
+                        snip(f"line {n}", "critic_quote", critic="Ann Lee"),
+                    ),
+                )
+                for n in range(7)
+            ]
+        )
+        with closing(sqlite3.connect(path)) as conn:
+            expected = sum(
+                conn.execute(sql).fetchone()[0]
+                for sql in (
+                    "SELECT count(*) FROM films",
+                    "SELECT count(*) FROM reviews",
+                    "SELECT count(*) FROM snippets"
+                    " WHERE kind = 'critic_quote' AND critic_norm IS NOT NULL",
+                    "SELECT count(*) FROM snippets"
+                    " WHERE kind = 'critic_quote' AND outlet_norm IS NOT NULL",
+                    "SELECT count(*) FROM snippets",
+                )
+            )
+        assert expected == 7 + 7 + 14 + 7 + 21
+        assert await s.warm() == expected
+        monkeypatch.setattr(storage.sqlite, "WARM_ENTRIES", 10)
+        assert await s.warm() == 10  # the 7 films, then one step of reviews: the budget is met
+        picked = await s.pick_snippets(
+            SnippetFilter(("critic_quote",), critic="ann lee", outlet="NYT"),
+            exclude=[], limit=10, rng=random.Random(3),
+        )
+        assert sorted(r.text for r in picked) == [f"quote {n}" for n in range(7)]
+    finally:
+        await s.close()
 
 
 async def test_close_twice(tmp_path: Path) -> None:
