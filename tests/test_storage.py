@@ -543,6 +543,15 @@ async def test_channel_history_is_bounded(store: SQLiteStore) -> None:
     assert await store.recent_snippets("nobody", 10) == []
     rows = await store._conn.execute_fetchall("SELECT count(*) FROM channel_history")
     assert next(iter(rows))[0] == HISTORY_KEEP + 1
+    # Picks written behind in one batch are trimmed the same way.
+    for i in range(100, 100 + HISTORY_KEEP + 30):
+        store.note_shown("chan-c", i)
+    await store.flush()
+    assert await store.recent_snippets("chan-c", 100) == list(
+        range(100 + HISTORY_KEEP + 29, 129, -1)
+    )
+    rows = await store._conn.execute_fetchall("SELECT count(*) FROM channel_history")
+    assert next(iter(rows))[0] == 2 * HISTORY_KEEP + 1
 
 
 async def test_snippet_by_id(store: SQLiteStore) -> None:
