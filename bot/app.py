@@ -65,4 +65,4 @@ async def _warm(store: SQLiteStore) -> None:
     except Exception:  # a cold cache is slower, not wrong
         log.warning("could not read the pick indexes into memory", exc_info=True)
         return
-    log.debug("pick indexes in memory: ~%d entries in %.2f s", entries, time.monotonic() - started)
+    log.debug("pick indexes in memory: %d entries in %.2f s", entries, time.monotonic() - started)

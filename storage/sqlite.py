@@ -804,14 +804,7 @@ def _pick_ids(
     if limit <= 0 or not kinds:
         return []
     conds, params = _filter_conds(flt)
-    candidates = (
-        _all_if_few(
-            conn, kinds, conds, params,
-            source=_source(flt, kinds), likely_few=flt.film_id is not None,
-        )
-        if conds
-        else None
-    )
+    candidates = _all_if_few(conn, flt, kinds, conds, params) if conds else None
     if candidates is None:
         n_probes = min(max(8 * limit, MIN_PROBES), MAX_PROBES)
         candidates, _ = _probe_candidates(conn, kinds, flt, n_probes, rng)
@@ -831,14 +824,7 @@ def _candidates(
     if not kinds:
         return Candidates((), True)
     conds, params = _filter_conds(flt)
-    few = (
-        _all_if_few(
-            conn, kinds, conds, params,
-            source=_source(flt, kinds), likely_few=flt.film_id is not None,
-        )
-        if conds and not sampled
-        else None
-    )
+    few = _all_if_few(conn, flt, kinds, conds, params) if conds and not sampled else None
     if few is not None:
         found, complete = few, True
     else:
@@ -887,20 +873,21 @@ def _write_behind(
 
 def _all_if_few(
     conn: sqlite3.Connection,
+    flt: SnippetFilter,
     kinds: tuple[str, ...],
     conds: list[str],
     params: list[object],
-    *,
-    source: str,
-    likely_few: bool,
 ) -> list[tuple[int, float]] | None:
-    """(id, score) of every match when there are at most EXACT_CAP, else None.
+    """(id, score) of every match of `flt` (as `conds`, `params`) when there are at most
+    EXACT_CAP, else None.
 
-    `likely_few` (a film's filter: tens of matches) fetches at once, one statement over one
-    index leaf. Otherwise (a critic or an outlet: usually thousands at 100k reviews) the
-    matches are counted first, in C, stopping past the cap: fetching EXACT_CAP + 1 entries
-    into Python only to drop them cost ~180 us per cold filter against ~35 us to count."""
+    A film's filter (tens of matches) is fetched at once, one statement over one index
+    leaf. Any other (a critic or an outlet: usually thousands at 100k reviews) is counted
+    first, in C, stopping past the cap: fetching EXACT_CAP + 1 entries into Python only to
+    drop them cost ~180 us per cold filter against ~35 us to count."""
+    source = _source(flt, kinds)
     where = " AND ".join([*conds, _kind_cond(kinds)])
+    likely_few = flt.film_id is not None
     if not likely_few and _count_upto(conn, source, where, params, EXACT_CAP + 1) > EXACT_CAP:
         return None
     found = _exact_candidates(conn, source, where, params, EXACT_CAP + 1)
