@@ -40,10 +40,11 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bot.extract import Context, extract
 from bot.ingest.pipeline import content_hash, to_new_review
@@ -318,24 +319,29 @@ def database(size: int) -> BuildInfo:
         base = _largest_cached_below(size)
         if base is not None:
             _copy(base[1], tmp)
-        asyncio.run(_build(tmp, base[0] if base else 0, size))
+        _run_on_own_loop(_build(tmp, base[0] if base else 0, size))
         for side in _sidecars(path):
             side.unlink(missing_ok=True)
         os.replace(tmp, path)
         return BuildInfo(path, size, True, time.perf_counter() - t0, _count_snippets(path))
 
 
+def _run_on_own_loop(coro: Coroutine[Any, Any, None]) -> None:
+    """Run `coro` to the end on a thread of its own: callers of `database` may already be
+    inside an event loop (the pick benchmark is), where `asyncio.run` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 @cache
 def _migrate(path: Path) -> None:
     """Bring a cached database up to the current schema, so a new migration needs no
-    rebuild and no timed section pays for it; once per process and path. On a thread of
-    its own: callers may already be inside an event loop."""
+    rebuild and no timed section pays for it; once per process and path."""
 
     async def open_and_close() -> None:
         await (await SQLiteStore.open(path)).close()
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, open_and_close()).result()
+    _run_on_own_loop(open_and_close())
 
 
 def _sidecars(path: Path) -> tuple[Path, ...]:
