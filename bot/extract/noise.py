@@ -71,7 +71,11 @@ def looks_like_headline(text: str) -> bool:
 
     Every word that ordinary title case would capitalise is capitalised, at least three words
     are, and most words are; a real sentence almost always has a lower-case content word."""
-    words = _words(text)
+    return _headline_words(_words(text))
+
+
+def _headline_words(words: list[str]) -> bool:
+    """`looks_like_headline` on the text's words (`_words`), for callers that have them."""
     if len(words) < 3:
         return False
     capitalised = 0
@@ -113,16 +117,18 @@ def noise_reason(line: str) -> str | None:
         return "markup"
     if _BYLINE.match(stripped):
         return "byline"
-    if _CREDIT.match(stripped) or (_COPYRIGHT.search(stripped) and n <= 20):
+    if _CREDIT.match(stripped) or (n <= 20 and _COPYRIGHT.search(stripped)):
         return "credit"
-    if n <= 20 and _CREDIT_TAIL.search(stripped):
+    # _CREDIT_TAIL ends with ")" and every _URL form holds "://", "www." or "](": cheap
+    # substring checks spare most lines these scans.
+    if n <= 20 and stripped.endswith(")") and _CREDIT_TAIL.search(stripped):
         return "caption"
     if n <= 14 and (
         _PROMPT.match(stripped)
-        or (_TRAILER.search(stripped) and (stripped.endswith(":") or looks_like_headline(stripped)))
+        or (_TRAILER.search(stripped) and (stripped.endswith(":") or _headline_words(words)))
     ):
         return "prompt"
-    if _URL.search(stripped):
+    if ("://" in stripped or "www." in stripped or "](" in stripped) and _URL.search(stripped):
         rest = _URL.sub(" ", stripped)
         if len(_words(rest)) <= 6 or _BULLET.match(stripped):
             return "link"
@@ -132,7 +138,7 @@ def noise_reason(line: str) -> str | None:
         return "heading"
     if n <= 14 and stripped.endswith(":"):
         return "prompt"
-    if looks_like_headline(stripped):
+    if _headline_words(words):
         return "headline"
     return None
 

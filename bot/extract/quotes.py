@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,7 +28,11 @@ from bot.extract.outlets import (
     first_words,
     has_outlet_cue,
 )
-from bot.extract.patterns import lower_keep_offsets
+from bot.extract.patterns import (
+    lower_keep_offsets,
+    lower_matches_ignorecase,
+    word_alternation,
+)
 from bot.extract.regions import region_code
 from bot.extract.sentences import quote_pairs
 from bot.extract.types import Context, Quote, QuoteKind, Sentence
@@ -159,7 +164,9 @@ _DIALOGUE_BEFORE = re.compile(
 # The look-behind sits after the "_" so the regex engine can jump from one "_" to the next.
 _ITALIC = re.compile(r"_(?<![\w_]_)(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 # A capitalised word; inner marks ("O'Brien", "Meyers-Shyer", "J.R.R.") sit between letters.
-_NAME_TOKEN = r"(?:[A-Z][^\W_]*(?:['’.\-][^\W_]+)*\.?)"
+# Possessive repeats: what follows a run of letters never starts with a letter, so giving
+# letters back could not help a match, and the engine would only waste time trying.
+_NAME_TOKEN = r"(?:[A-Z][^\W_]*+(?:['’.\-][^\W_]++)*\.?)"
 _CAP_RUN = re.compile(
     rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|di|du|van|von|der|den|le|la|ul|bin|al|el|"
     rf"of|the|and|&|for)\s+)*{_NAME_TOKEN})*"
@@ -436,13 +443,24 @@ def _looks_person(run: str, month_ok: bool = False) -> bool:
     return canonical_outlet(run) is None and not region_code(run)  # not "Los Angeles"
 
 
-_CREDITS = re.compile(
-    r"\b(?:directed|produced|written|co-written|scripted|composed|edited|photographed|shot|"
-    r"created|narrated|choreographed|co-produced|co-directed|based on [^.]{0,80}? by)"
-    r"(?: and (?:directed|produced|written|edited))?\s+by\s+"
-    r"((?:[A-Z][\w.'’\-]*\s?)+(?:(?:,\s*|,?\s+and\s+)(?:[A-Z][\w.'’\-]*\s?)+)*)"
-    r"|\b(?:stars|starring|starred|co-stars|features|featuring)\s+"
-    r"((?:[A-Z][\w.'’\-]*\s?)+(?:(?:,\s*|,?\s+and\s+)(?:[A-Z][\w.'’\-]*\s?)+)*)"
+# Credits: "directed by X", "based on the novel by X", "starring X, Y and Z". Two patterns that
+# open with literal letters (see patterns.py), scanned by `_credits` as one alternation would be.
+_CREDIT_NAMES = r"((?:[A-Z][\w.'’\-]*\s?)+(?:(?:,\s*|,?\s+and\s+)(?:[A-Z][\w.'’\-]*\s?)+)*)"
+_CREDITED_BY = re.compile(
+    word_alternation(
+        [
+            *"""directed produced written co-written scripted composed edited photographed
+            shot created narrated choreographed co-produced co-directed""".split(),  # noqa: SIM905
+            "based on [^.]{0,80}? by",
+        ]
+    )
+    + r"(?: and (?:directed|produced|written|edited))?\s+by\s+"
+    + _CREDIT_NAMES
+)
+_STARRING = re.compile(
+    word_alternation(["stars", "starring", "starred", "co-stars", "features", "featuring"])
+    + r"\s+"
+    + _CREDIT_NAMES
 )
 _TITLE_YEAR = re.compile(r"_([^_\n]++)_\s*\((?:\d{4}|film)")
 _WHO = re.compile(r"^,\s*who\s+")
@@ -541,11 +559,26 @@ _CREDIT_END = re.compile(r"(?<=[a-z])\.\s")
 _LIST_SEP = re.compile(r",\s*|\s+and\s+")
 
 
+def _credits(text: str, end: int) -> Iterator[re.Match[str]]:
+    """The matches of `_CREDITED_BY|_STARRING` in `text[:end]`, as `finditer` would give them:
+    leftmost first, the first pattern winning a tie, each scan resuming after the last match."""
+    by = _CREDITED_BY.search(text, 0, end)
+    star = _STARRING.search(text, 0, end)
+    while by is not None or star is not None:
+        m = by if star is None or (by is not None and by.start() <= star.start()) else star
+        assert m is not None
+        yield m
+        if by is not None and by.start() < m.end():
+            by = _CREDITED_BY.search(text, m.end(), end)
+        if star is not None and star.start() < m.end():
+            star = _STARRING.search(text, m.end(), end)
+
+
 def _build_doc(text: str, ctx: Context) -> _Doc:
     """Collect crew and cast (lead credits, role words), full names and film titles."""
     crew: set[str] = set()
-    for m in _CREDITS.finditer(text, 0, 2000):  # the lead paragraph holds the credits
-        names = m.group(1) or m.group(2) or ""
+    for m in _credits(text, 2000):  # the lead paragraph holds the credits
+        names = m.group(1) or ""
         for part in _LIST_SEP.split(names):
             part = _CREDIT_END.split(part, 1)[0].strip()
             if part and part.split()[0] not in _NOT_NAME_START:
@@ -553,6 +586,8 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
                 crew.add(_surname(part))
     full_names: dict[str, str] = {}
     critics: set[str] = set()
+    # Lower-cased text lets the critic-role check skip the slower case-insensitive scan.
+    low = text.lower() if lower_matches_ignorecase(text) else None
     for m in _ALL_NAMES.finditer(text):
         name = m.group(0)
         head, _, rest = name.partition(" ")
@@ -561,11 +596,15 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
         if not _looks_person(name):
             continue
         full_names.setdefault(_surname(name), name)
-        before = text[max(0, m.start() - 40) : m.start()]
-        role = _role_before(before)
-        if _CRITIC_ROLES.search(before[-25:]):
+        start = m.start()
+        if (
+            _CRITIC_ROLES_LOW.search(low[max(0, start - 25) : start])
+            if low is not None
+            else _CRITIC_ROLES.search(text[max(0, start - 25) : start])
+        ):
             critics.add(name)
             continue
+        role = _role_before(text[max(0, start - 40) : start])
         if role is None:
             continue
         if role in {"head", "chief", "cast", "editor"}:
@@ -705,11 +744,11 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
             found.append((start, m.end(), canon))
         taken.append((m.start(), m.end()))
     for m in _CAP_RUN.finditer(s):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken and any(a <= m.start() < b for a, b in taken):
             continue
         run = m.group(0)
         tokens = run.split()
-        offs = [mm.start() for mm in _NONSPACE.finditer(run)]
+        offs: list[int] | None = None  # token offsets in `run`, found once a name is listed
         best: tuple[int, int, str] | None = None
         # the longest sub-run that is a listed outlet
         for i in range(len(tokens)):
@@ -721,6 +760,8 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                     cand = cand[:-2]
                 if canonical_outlet(cand) is None:
                     continue
+                if offs is None:
+                    offs = [mm.start() for mm in _NONSPACE.finditer(run)]
                 a = m.start() + offs[i]
                 b = a + len(cand)
                 ctx_ok = (
@@ -756,7 +797,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
 
 # A Title-Case run that may name an outlet: "The Lantern Review", "Frame & Grain",
 # "WILDsound Fest". A possessive "'s" ends it, and so does any lower-case word but "&".
-_RUN_TOKEN = r"[A-Z0-9][^\W_]*(?:(?:['’](?!s\b)|[.\-])[^\W_]+)*"
+_RUN_TOKEN = r"[A-Z0-9][^\W_]*+(?:(?:['’](?!s\b)|[.\-])[^\W_]++)*"
 _OUTLET_RUN = re.compile(rf"{_RUN_TOKEN}(?:\s+(?:&\s+)?{_RUN_TOKEN}){{0,7}}")
 # The slot before a run: "of (the) ", "for ", "in ", ... and what stands before that.
 _PREP_TAIL = re.compile(r"(?<![\w-])(of|from|for|at|with|in|on)\s+(?:the\s+)?$")
@@ -821,12 +862,12 @@ def _structural_outlets(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         name = s[a:b]
         if name.endswith(".") and not _WEB_NAME.search(name):
             name, b = name[:-1], b - 1
-        if name.lower() in doc.film_titles:
-            continue
-        post = s[b : b + 50]
         single = len(tokens) == 1 or (len(tokens) == 2 and tokens[0] == "The")
         if single and canonical_outlet(name) is None and not has_outlet_cue(name):
             continue  # a bare single word is an outlet only when listed
+        if name.lower() in doc.film_titles:
+            continue
+        post = s[b : b + 50]
         cue = has_outlet_cue(name) or tokens[0] == "The"
         person = _looks_person(name) and tokens[0] != "The"
         ok = False

@@ -451,13 +451,18 @@ def _build() -> tuple[dict[str, tuple[str, MentionKind]], re.Pattern[str]]:
     by_initial: dict[str, list[str]] = {}
     for name in sorted(table, key=len, reverse=True):
         by_initial.setdefault(name[0], []).append(name[1:])
+    # Only names opening with a capital (or "É", "Ö") are matched. A name must not be glued to
+    # letters on either side: the left check sits after the initial (a pattern that opens
+    # with literal characters lets the regex engine skip ahead to them); a trailing "." in
+    # "U.S." is part of the name, so the right boundary only forbids letters and digits.
     branches = "|".join(
-        re.escape(initial) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+        f"{re.escape(initial)}(?<![\\w-]{re.escape(initial)})(?:"
+        + "|".join(re.escape(rest) for rest in rests)
+        + ")"
         for initial, rests in sorted(by_initial.items())
+        if re.fullmatch("[A-ZÉÖ]", initial)
     )
-    # A name must not be glued to letters on either side; a trailing "." in "U.S." is part
-    # of the name, so the right boundary only forbids letters and digits.
-    pattern = re.compile(rf"(?=[A-ZÉÖ])(?<![\w-])(?:{branches})(?![\w]|-(?!based|wide))")
+    pattern = re.compile(rf"(?:{branches})(?![\w]|-(?!based|wide))")
     return table, pattern
 
 

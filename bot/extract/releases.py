@@ -250,11 +250,13 @@ _NO_REGION = re.compile(
     + r"\b"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b")
+# ";", "(", ")", a comma (not the one inside "1,387 theaters"), or a conjunction or a dash
+# between spaces. The pattern opens with one character class so the regex engine can skip to
+# candidates; the look-behinds then tell which kind of separator that first character opens.
 _SEPARATOR = re.compile(
-    # A comma inside "1,387 theaters" is not a separator.
-    r"[;()]|(?<!\d),|,(?!\d{3}(?!\d))"
-    r"|\s(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
-    r"|although|though|as well as|alongside|plus|however)\s|\s[–—]\s"
+    r"[;(),\s](?:(?<=[;()])|(?<=,)(?:(?<!\d,)|(?!\d{3}(?!\d)))"
+    r"|(?<=\s)(?:(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
+    r"|although|though|as well as|alongside|plus|however)\s|[–—]\s))"
 )
 _GROUP_GAP = re.compile(r"^(?:\s*(?:,|and|&|or|/|as well as)\s*)+$|^\s*,?\s*$")
 _DEMONYM_USE = re.compile(
@@ -279,7 +281,7 @@ _ABBREVIATIONS = frozenset(
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“(\[_]?[A-Z0-9])")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs several times more
 class _Date:
     start: int
     end: int
@@ -501,7 +503,7 @@ def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
         a, b = m.start("y"), m.end("y")
         if free(a, b) and not _BAD_BEFORE_YEAR.search(sent[max(0, a - 24) : a]):
             extra.append(_Date(a, b, int(m.group("y")), None, (None,), True))
-    for m in [] if found else _YEAR_FEST.finditer(sent):
+    for m in [] if found or not _may_name_festival(sent) else _YEAR_FEST.finditer(sent):
         grp = "y" if m.group("y") else "y2"
         a, b = m.start(grp), m.end(grp)
         if free(a, b):
@@ -514,6 +516,12 @@ def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
         dates.append(d)
     dates.sort(key=lambda x: x.start)
     return dates
+
+
+def _may_name_festival(sent: str) -> bool:
+    """False when `_YEAR_FEST` cannot match: each of its forms holds one of these words, and
+    the check costs far less than the scan (which tries every position)."""
+    return "Fest" in sent or "fest" in sent or "Biennale" in sent
 
 
 def _days(first: str, second: str | None) -> tuple[int | None, ...]:
@@ -623,7 +631,7 @@ def _sentence_events(
     dates = _add_bare_years(sent, found)
     if not dates:
         return []
-    fest_year = _YEAR_FEST.search(sent) if found else None
+    fest_year = _YEAR_FEST.search(sent) if found and _may_name_festival(sent) else None
     if fest_year is not None:
         year = int(fest_year.group("y") or fest_year.group("y2"))
         dates = [
@@ -661,7 +669,7 @@ def _sentence_events(
     events: list[_Event] = []
     prev_regions: tuple[str | None, ...] = ()
     prev_kind: EventKind | None = None
-    respectively = _RESPECTIVELY.search(sent) is not None
+    respectively = "respectively" in sent and _RESPECTIVELY.search(sent) is not None
     for i, d in enumerate(dates):
         pre_a, pre_b = pres[i]
         post_a, post_b = posts[i]
@@ -873,10 +881,10 @@ def _gated(sent: str) -> bool:
 
 def _nearest_cue_is_release(pre: str, post: str) -> bool:
     """True unless a non-release word (announced, grossed, won...) sits nearer the date."""
-    best_rel = _nearest(pre, post, _ANY_RELEASE)
     best_not = _nearest(pre.lower(), post.lower(), _NOT_RELEASE)
     if best_not is None:
         return True
+    best_rel = _nearest(pre, post, _ANY_RELEASE)
     if best_rel is None:
         return False
     return best_rel <= best_not

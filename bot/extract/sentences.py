@@ -22,9 +22,10 @@ _BEFORE_OPEN = frozenset(" \t([{—–-/:;‘'")
 _AFTER_CLOSE = frozenset(" \t.,;:!?)]}—–-…'’_*")
 
 # A sentence-ending run, any closing marks glued to it, then the whitespace before the next one.
-# (Each pattern opens with a character class, not a look-behind, so the regex engine can skip
-# ahead to candidate characters instead of trying every position.)
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]_*]*(?=\s)")
+# (Each pattern opens with a character class, not a look-behind or a repeat, so the regex
+# engine can skip ahead to candidate characters instead of trying every position: "[.!?…]+"
+# is written "[.!?…][.!?…]*" for that.)
+_BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”’')\]_*]*(?=\s)")
 # A full stop glued to the next sentence ("here.To get"): lowercase word, stop, capitalised word.
 _GLUED = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _ITALIC = re.compile(r"_(?<![\w_]_)(?=\S)[^_\n]+?(?<=\S)_(?![\w_])")
@@ -267,22 +268,27 @@ def _abbreviation_blocks(line: str, stop: int, nxt: int) -> bool:
 
 def _cuts(line: str) -> list[int]:
     """Positions in `line` after which a new sentence starts (before its whitespace)."""
+    candidates = [m.span() for m in _BOUNDARY.finditer(line)]
+    glued = [m.span() for m in _GLUED.finditer(line)]
+    if glued:  # rare; without it the boundaries come in order already
+        candidates = sorted(candidates + glued)
+    if not candidates:
+        return []
     pairs, _ = quote_pairs(line) if ('"' in line or "“" in line) else ([], [])
     italics = [(m.start(), m.end()) for m in _ITALIC.finditer(line)] if "_" in line else []
     cuts: list[int] = []
-    candidates = [(m.start(), m.end()) for m in _BOUNDARY.finditer(line)]
-    candidates += [(m.start(), m.end()) for m in _GLUED.finditer(line)]
-    for t, b in sorted(candidates):
+    n = len(line)
+    for t, b in candidates:
         nxt = b
-        while nxt < len(line) and line[nxt].isspace():
+        while nxt < n and line[nxt].isspace():
             nxt += 1
-        if nxt >= len(line) or not _starts_sentence(line, nxt):
+        if nxt >= n or not _starts_sentence(line, nxt):
             continue
         if t and line[t - 1] in "[(":
             continue  # "[...]" or "(...)" inside a sentence
-        if any(o < b <= c for o, c in pairs):
+        if pairs and any(o < b <= c for o, c in pairs):
             continue
-        if any(o < t < c - 1 for o, c in italics):
+        if italics and any(o < t < c - 1 for o, c in italics):
             continue
         if line[t] == "." and line[t : t + 3] != "..." and _abbreviation_blocks(line, t, nxt):
             continue
