@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import gc
 import random
-import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -25,10 +24,10 @@ from dataclasses import dataclass
 import pytest
 
 from bot.errors import UserError
-from bot.heap import tune_for_serving
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 from tests.benchmarks import corpus, report
+from tests.benchmarks.interpreter import as_when_serving
 
 QUICK = report.QUICK
 SMALL = 1_000
@@ -166,16 +165,10 @@ def _label(size: int) -> str:
 def test_pick_and_search_latency() -> None:
     if not corpus.shared_available():
         pytest.skip(f"shared corpus not found at {corpus.WIKI}")
-    interval, threshold = sys.getswitchinterval(), gc.get_threshold()
-    # The interpreter settings of the running bot (`run_until_stopped`): background reads
-    # (pool top-ups, rows fetched ahead) hand the GIL back within 0.5 ms, not 5 ms.
-    tune_for_serving()
-    try:
+    # The interpreter settings of the running bot: background reads (pool top-ups, rows
+    # fetched ahead) hand the GIL back within 0.5 ms, not 5 ms.
+    with as_when_serving():
         results = {size: asyncio.run(_measure_size(size)) for size in SIZES}
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*threshold)
-        sys.setswitchinterval(interval)
     failures: list[str] = []
     common = {"runs": RUNS, "samples_per_run": PICKS}
     for name in ("quote", "review"):
