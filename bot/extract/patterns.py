@@ -40,14 +40,3 @@ def lower_keep_offsets(text: str) -> str:
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
-
-# "ı", "ſ" and the Kelvin sign match "i", "s" and "k" case-insensitively without lower-casing to
-# them, and "İ" lower-cases to two characters: with none of these in a text, lower-casing it
-# and running a lower-case pattern finds exactly what the case-insensitive pattern finds.
-_FOLD_TRAPS = ("İ", "ı", "ſ", "\u212a")
-
-
-def lower_matches_ignorecase(text: str) -> bool:
-    """True when a lower-case ASCII pattern run on `text.lower()` (or on any slice of it) finds
-    exactly what the same pattern with re.IGNORECASE finds on `text` (or on the same slice)."""
-    return text.isascii() or not any(c in text for c in _FOLD_TRAPS)

@@ -30,7 +30,6 @@ from bot.extract.outlets import (
 )
 from bot.extract.patterns import (
     lower_keep_offsets,
-    lower_matches_ignorecase,
     word_alternation,
 )
 from bot.extract.regions import region_code
@@ -586,8 +585,8 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
                 crew.add(_surname(part))
     full_names: dict[str, str] = {}
     critics: set[str] = set()
-    # Lower-cased text lets the critic-role check skip the slower case-insensitive scan.
-    low = text.lower() if lower_matches_ignorecase(text) else None
+    # Lower-cased once: a case-insensitive scan per name costs several times as much.
+    low = lower_keep_offsets(text)
     for m in _ALL_NAMES.finditer(text):
         name = m.group(0)
         head, _, rest = name.partition(" ")
@@ -597,11 +596,7 @@ def _build_doc(text: str, ctx: Context) -> _Doc:
             continue
         full_names.setdefault(_surname(name), name)
         start = m.start()
-        if (
-            _CRITIC_ROLES_LOW.search(low[max(0, start - 25) : start])
-            if low is not None
-            else _CRITIC_ROLES.search(text[max(0, start - 25) : start])
-        ):
+        if _CRITIC_ROLES_LOW.search(low[max(0, start - 25) : start]):
             critics.add(name)
             continue
         role = _role_before(text[max(0, start - 40) : start])
