@@ -1,4 +1,4 @@
-"""The running bot's interpreter settings, for benchmarks that run in the test process."""
+"""The running bot's interpreter settings, for tests and benchmarks in the test process."""
 
 from __future__ import annotations
 

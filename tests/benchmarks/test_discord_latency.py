@@ -31,8 +31,8 @@ from bot.ingest.sample import load_sample_if_empty
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 from tests.benchmarks import report
-from tests.benchmarks.interpreter import as_when_serving
 from tests.discord_fake import FakeDiscord, running
+from tests.interpreter import as_when_serving
 
 QUICK = report.QUICK
 WARMUP = 20 if QUICK else 50

@@ -27,7 +27,7 @@ from bot.errors import UserError
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 from tests.benchmarks import corpus, report
-from tests.benchmarks.interpreter import as_when_serving
+from tests.interpreter import as_when_serving
 
 QUICK = report.QUICK
 SMALL = 1_000
