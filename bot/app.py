@@ -11,8 +11,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.core import Core
 from bot.health import Liveness
 from bot.ingest.sample import load_sample_if_empty
+from bot.schedule.clock import Clock, SystemClock
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 
@@ -21,10 +23,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class App:
+    """What the front ends run on: the settings, the store, the service over it, the core
+    entry point over the service (`core`, built here on `clock`), and the liveness
+    registry."""
+
     settings: Settings
     store: SQLiteStore
     service: Service
     liveness: Liveness = field(default_factory=Liveness)
+    clock: Clock = field(default_factory=SystemClock)
+    core: Core = field(init=False)
+
+    def __post_init__(self) -> None:
+        core = Core(self.service, self.store.schedules, clock=self.clock)
+        object.__setattr__(self, "core", core)
 
 
 @asynccontextmanager

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 OptionType = Literal["text", "film", "region", "integer", "boolean", "timezone"]
 Access = Literal["everyone", "admin"]
+Answer = Literal["preview", "public", "private"]
+"""How a command's answer is shown: a private preview with Post / Another / Cancel (the
+`public` option posts it at once instead), in the channel, or only to the user."""
 
 MAX_TEXT = 200
 """Longest option value accepted; longer input gets a clear error, not a slow query."""
@@ -28,6 +32,8 @@ class Option:
     required: bool = False
     max_length: int = MAX_TEXT
     choices: tuple[Choice, ...] = ()
+    long: bool = False
+    """Pasted over several lines (a form shows a paragraph box for it)."""
 
     @property
     def autocomplete(self) -> bool:
@@ -37,14 +43,14 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A command as users see it on every platform."""
+    """A command as users see it on every platform: who may run it (`access`) and how its
+    answer is shown (`answer`) are decided here and nowhere else."""
 
     name: str
     description: str
     options: tuple[Option, ...] = ()
     access: Access = "everyone"
-    previewable: bool = False
-    """Answers with a private preview and Post / Another / Cancel buttons."""
+    answer: Answer = "private"
     subcommands: tuple[Command, ...] = ()
     """A group: `/daily set ...`; each platform shows the subcommands under the group."""
     word_per_option: bool = False
@@ -73,13 +79,13 @@ COMMANDS: tuple[Command, ...] = (
             Option("outlet", "Only quotes from this outlet, e.g. “LA Times”"),
             _PUBLIC,
         ),
-        previewable=True,
+        answer="preview",
     ),
     Command(
         "review",
         "A quotable excerpt from a review",
         (_FILM, _PUBLIC),
-        previewable=True,
+        answer="preview",
     ),
     Command(
         "release",
@@ -88,16 +94,19 @@ COMMANDS: tuple[Command, ...] = (
             Option("film", _FILM.description, "film", required=True),
             Option("region", "Only this country, e.g. “UK”, “US”, “France”", "region"),
         ),
+        answer="public",
     ),
     Command(
         "film",
         "An overview of a film: reviews, critics, releases",
         (Option("title", "Film title", "film", required=True),),
+        answer="public",
     ),
     Command(
         "search",
         "Search every quote and excerpt",
         (Option("text", "Words to look for", required=True), _FILM),
+        answer="public",
     ),
     Command("help", "What Pullquote can do"),
     Command(
@@ -137,7 +146,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Command(
                 "now", "Post a test card now (today's daily post still goes out)",
-                access="admin",
+                access="admin", answer="public",
             ),
         ),
     ),
@@ -147,6 +156,15 @@ COMMANDS: tuple[Command, ...] = (
 def command(name: str) -> Command | None:
     """The declared command called `name`, if any."""
     return BY_NAME.get(name)
+
+
+def shown(cmd: Command, args: Mapping[str, object]) -> Answer:
+    """How the answer to `cmd` run with `args` is shown: as declared, except that a preview
+    run with `public` set is posted at once. Front ends that must acknowledge before the
+    answer exists (Discord's defer) ask this; the core shapes every answer with it."""
+    if cmd.answer == "preview" and args.get("public") is True:
+        return "public"
+    return cmd.answer
 
 
 BY_NAME = {c.name: c for c in COMMANDS}

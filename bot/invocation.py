@@ -1,11 +1,14 @@
-"""Parse a typed command line (`/quote her outlet:"LA Times"`) against the declarations.
+"""What the core is asked to run: a declared command with its options (`Invocation`), and
+who asks from where (`Caller`); plus the typed grammar (`/quote her outlet:"LA Times"`).
 
 The console and Slack's `/pullquote <subcommand> ...` share this grammar: `name:value` sets
-an option by name, loose words fill the first unnamed option, quotes group words."""
+an option by name, loose words fill the first unnamed option, quotes group words. Discord
+builds Invocations from its typed slash options instead."""
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.commands import COMMANDS, Command, Option, command
@@ -14,15 +17,61 @@ from bot.errors import BadInput
 MAX_LINE = 2000
 
 
+Value = str | bool | int
+AdminCheck = Callable[[], Awaitable[bool]]
+
+
 @dataclass(frozen=True, slots=True)
 class Invocation:
+    """A declared command and the values of its options."""
+
     command: Command
-    args: dict[str, str | bool | int] = field(default_factory=dict)
+    args: dict[str, Value] = field(default_factory=dict)
     parent: Command | None = None
     """The group a subcommand was run under (`daily` for `/daily set ...`)."""
 
+    @property
+    def root(self) -> Command:
+        """The top-level command: the group for a subcommand, else the command itself."""
+        return self.parent or self.command
 
-def _coerce(opt: Option, raw: str) -> str | bool | int:
+    @property
+    def name(self) -> str:
+        """The command as typed: `quote`, `daily set`."""
+        if self.parent is None:
+            return self.command.name
+        return f"{self.parent.name} {self.command.name}"
+
+    def text(self, name: str) -> str | None:
+        """The option `name` as non-empty text, or None."""
+        value = self.args.get(name)
+        return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who runs a command or clicks a button, and where, as the front end read it from its
+    platform. `admin` is what the platform says the user may do: a bool, or a check the core
+    awaits only when a command needs it (on Slack it costs an API call)."""
+
+    platform: str
+    """"discord", "slack", "console", "cli": schedules are kept per platform."""
+    channel: str
+    user: str | None = None
+    workspace: str | None = None
+    """The Discord server or Slack workspace, when there is one."""
+    admin: bool | AdminCheck = False
+    admins: str = "admins"
+    """Who counts as an admin on this platform, for the refusal message."""
+
+    async def is_admin(self) -> bool:
+        """Whether the platform lets this user run admin commands."""
+        if isinstance(self.admin, bool):
+            return self.admin
+        return await self.admin()
+
+
+def _coerce(opt: Option, raw: str) -> Value:
     if len(raw) > opt.max_length:
         raise BadInput(
             f"The {opt.name} is too long ({len(raw):,} characters; the limit is "
@@ -91,7 +140,7 @@ def bind_group(group: Command, words: list[str]) -> Invocation:
     return Invocation(sub, inv.args, parent=group)
 
 
-def _spread(cmd: Command, positional: list[str], args: dict[str, str | bool | int]) -> None:
+def _spread(cmd: Command, positional: list[str], args: dict[str, Value]) -> None:
     """Loose words one per free required option, the last one taking the rest."""
     free = [o for o in cmd.options if o.required and o.name not in args]
     if not free:
@@ -107,7 +156,7 @@ def _spread(cmd: Command, positional: list[str], args: dict[str, str | bool | in
 
 def bind(cmd: Command, words: list[str]) -> Invocation:
     """Assign words to `cmd`'s options: `name:value` by name, loose words to the first."""
-    args: dict[str, str | bool | int] = {}
+    args: dict[str, Value] = {}
     positional: list[str] = []
     for word in words:
         key, sep, value = word.partition(":")
@@ -129,6 +178,23 @@ def bind(cmd: Command, words: list[str]) -> Invocation:
     if missing:
         raise BadInput(f"/{cmd.name} needs {', '.join(missing)}.", hint=usage(cmd))
     return Invocation(cmd, args)
+
+
+def named(
+    cmd: Command, values: Mapping[str, str], *, parent: Command | None = None
+) -> Invocation:
+    """An Invocation from option values given by name (a submitted form): unknown names
+    are ignored, blank values left out, the rest checked as typed values are."""
+    args: dict[str, Value] = {}
+    for opt in cmd.options:
+        raw = values.get(opt.name)
+        if raw is not None and raw.strip():
+            args[opt.name] = _coerce(opt, raw)
+    missing = [o.name for o in cmd.options if o.required and o.name not in args]
+    if missing:
+        label = f"{parent.name} {cmd.name}" if parent else cmd.name
+        raise BadInput(f"/{label} needs {', '.join(missing)}.", hint=usage(cmd, parent))
+    return Invocation(cmd, args, parent=parent)
 
 
 def usage(cmd: Command, parent: Command | None = None) -> str:

@@ -1,57 +1,53 @@
 """Preview-then-post (the /giphy pattern): the buttons under a private preview.
 
 Button ids carry everything needed to act on a click, so a click works after a restart:
-`pq:<verb>:<snippet id>:<preview nonce>`, at most 100 characters (Discord's limit)."""
+`pq:<verb>:<target id>:<preview nonce>`, at most 100 characters (Discord's limit). The verb
+names what the click does (`Core.click` looks it up); the target is what it acts on (a
+snippet, later a draft review); the nonce names the preview, so a Post is claimed once per
+preview however often it is clicked."""
 
 from __future__ import annotations
 
-import base64
-import os
 import re
+import secrets
 from dataclasses import dataclass
-from typing import Literal
 
-from bot.cards import Action, Card
+from bot.cards import Action, ActionStyle, Card
 
-Verb = Literal["post", "another", "cancel"]
 PREFIX = "pq"
-_ID = re.compile(r"^pq:(post|another|cancel):(\d{1,18}):([A-Za-z0-9_-]{1,40})$")
+_ID = re.compile(r"^pq:([a-z]{1,16}):(\d{1,18}):([A-Za-z0-9_-]{1,40})$")
+
+NONCE_BYTES = 9
+"""Random bytes per nonce: 72 bits, 12 URL-safe characters."""
 
 
 @dataclass(frozen=True, slots=True)
 class Click:
     """A parsed button click."""
 
-    verb: Verb
-    snippet_id: int
+    verb: str
+    target: int
     nonce: str
 
     @property
     def claim_key(self) -> str:
         """The key a Post claims so that a double click posts once."""
-        return f"post:{self.nonce}"
-
-
-NONCE_BYTES = 9
-"""Random bytes per nonce: 72 bits, 12 URL-safe characters."""
-_RANDOM_BATCH = 4096
-_random = bytearray()
+        return f"{self.verb}:{self.nonce}"
 
 
 def new_nonce() -> str:
-    """A fresh preview identity (unguessable, URL-safe, short). The bytes come from the
-    OS's random source like `secrets.token_urlsafe`, read a few KiB at a time: one system
-    call per ~450 previews rather than one each (this runs on every previewed command)."""
-    if len(_random) < NONCE_BYTES:
-        _random[:] = os.urandom(_RANDOM_BATCH)
-    chunk = bytes(_random[-NONCE_BYTES:])
-    del _random[-NONCE_BYTES:]
-    return base64.urlsafe_b64encode(chunk).decode()
+    """A fresh preview identity (unguessable, URL-safe, short)."""
+    return secrets.token_urlsafe(NONCE_BYTES)
 
 
-def action_id(verb: Verb, snippet_id: int, nonce: str) -> str:
+def action_id(verb: str, target: int, nonce: str) -> str:
     """The id of one preview button."""
-    return f"{PREFIX}:{verb}:{snippet_id}:{nonce}"
+    return f"{PREFIX}:{verb}:{target}:{nonce}"
+
+
+def button(verb: str, label: str, style: ActionStyle, target: int, nonce: str) -> Action:
+    """A button whose click comes back to the core as `verb` on `target`."""
+    return Action(action_id(verb, target, nonce), label, style)
 
 
 def preview_actions(card: Card, nonce: str) -> tuple[Action, ...]:
@@ -60,9 +56,9 @@ def preview_actions(card: Card, nonce: str) -> tuple[Action, ...]:
         return ()
     sid = card.snippet_id
     return (
-        Action(action_id("post", sid, nonce), "Post", "primary"),
-        Action(action_id("another", sid, nonce), "Another", "secondary"),
-        Action(action_id("cancel", sid, nonce), "Cancel", "danger"),
+        button("post", "Post", "primary", sid, nonce),
+        button("another", "Another", "secondary", sid, nonce),
+        button("cancel", "Cancel", "danger", sid, nonce),
     )
 
 
@@ -71,5 +67,4 @@ def parse_click(custom_id: str) -> Click | None:
     m = _ID.match(custom_id)
     if m is None:
         return None
-    verb: Verb = m.group(1)  # type: ignore[assignment]
-    return Click(verb, int(m.group(2)), m.group(3))
+    return Click(m.group(1), int(m.group(2)), m.group(3))

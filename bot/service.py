@@ -16,7 +16,7 @@ from bot.errors import BadInput, NotFound, NothingMatches
 from bot.extract.outlets import canonical_outlet, normalise_outlet
 from bot.extract.regions import lookup_region, region_name
 from bot.films import FilmIndex
-from bot.invocation import Invocation, usage
+from bot.invocation import usage
 from bot.picks import Picker
 from bot.timefmt import date_text, relative
 from storage.protocol import Store
@@ -40,11 +40,6 @@ def flag(region: str | None) -> str:
     if not region or len(region) != 2 or not region.isalpha():
         return "🌐"
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in region.upper())
-
-
-def _arg(inv: Invocation, name: str) -> str | None:
-    value = inv.args.get(name)
-    return value if isinstance(value, str) and value else None
 
 
 class Service:
@@ -103,26 +98,6 @@ class Service:
             log.info("the collection changed; reloading films and pick pools")
             self.invalidate()
         self._version = version
-
-    async def run(self, inv: Invocation, *, channel: str) -> Card:
-        """Run one parsed command for `channel` (used to avoid repeating recent picks)."""
-        name = inv.command.name
-        if name == "quote":
-            return await self.quote(
-                film=_arg(inv, "film"),
-                critic=_arg(inv, "critic"),
-                outlet=_arg(inv, "outlet"),
-                channel=channel,
-            )
-        if name == "review":
-            return await self.review(film=_arg(inv, "film"), channel=channel)
-        if name == "release":
-            return await self.release(film=_arg(inv, "film") or "", region=_arg(inv, "region"))
-        if name == "film":
-            return await self.film(title=_arg(inv, "title") or "")
-        if name == "search":
-            return await self.search(text=_arg(inv, "text") or "", film=_arg(inv, "film"))
-        return self.help()
 
     # -- films ---------------------------------------------------------------------------
 
@@ -230,13 +205,7 @@ class Service:
         the scheduler writes): /quote there will not repeat it soon."""
         self._picker.remember(channel, snippet_id)
 
-    def note_claim(self, key: str) -> None:
-        """Claim `key` without waiting for the answer (written within a second): for
-        callers that already know it is new, e.g. a delivery not seen before in this
-        process, so that a retry arriving after a restart is still recognised."""
-        self.store.note_claim(key)
-
-    # -- releases, films, search, help -----------------------------------------------------
+    # -- releases, films, search -----------------------------------------------------
 
     async def release(self, *, film: str, region: str | None = None) -> Card:
         """Release dates by country, each with how long ago or how soon it is."""
@@ -367,17 +336,6 @@ class Service:
             body=body,
             results=results,
             footer=f"{len(rows)} best match{'es' if len(rows) != 1 else ''}",
-        )
-
-    def help(self) -> Card:
-        """Every command with its usage, from the single declaration."""
-        return Card(
-            kind="help",
-            title="Pullquote",
-            body="Film review snippets: critic quotes, excerpts and release dates.",
-            fields=tuple(
-                CardField(usage(c), c.description) for c in COMMANDS if c.access == "everyone"
-            ),
         )
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
 
 from bot.errors import BadInput, UserError
 from bot.ingest.sample import load_sample_if_empty
-from bot.invocation import parse
+from bot.invocation import Caller, parse
 from bot.schedule.clock import ManualClock
-from bot.schedule.commands import DailyCommands, Where
+from bot.schedule.commands import DailyCommands
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 from tests.schedule_support import RecordingPoster, scheduler, utc
 
-HERE = Where("test", "c1", user_id="U1")
+HERE = Caller("test", "c1", user="U1")
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def test_set_status_pause_resume_off(daily: DailyCommands) -> None:
     card = await daily.set(parse("/daily set 09:00 Europe/London kind:critic"), HERE)
     f = fields(card)
     assert f["State"] == "Active"
-    assert f["Next post"] == "Mon 1 Jun 2026, 09:00 BST · Mon 01 Jun 08:00 UTC"
+    assert f["Next post"] == "Mon 1 Jun 2026, 09:00 BST · Mon 1 Jun 08:00 UTC"
     assert f["Posts"] == "critic quotes"
 
     paused = await daily.change_state("pause", HERE)
@@ -73,11 +74,11 @@ async def test_set_validates_input(daily: DailyCommands) -> None:
     with pytest.raises(UserError, match="No film called"):
         await daily.set(parse("/daily set 09:00 UTC film:zzqxv"), HERE)
     with pytest.raises(UserError, match="no daily post"):
-        await daily.status(Where("test", "other")) and await daily.now(Where("test", "other"))
+        await daily.status(Caller("test", "other")) and await daily.now(Caller("test", "other"))
 
 
 async def test_status_without_schedule_explains_how(daily: DailyCommands) -> None:
-    card = await daily.status(Where("test", "nothing"))
+    card = await daily.status(Caller("test", "nothing"))
     assert "/daily set" in card.body
 
 
@@ -99,6 +100,9 @@ async def test_now_does_not_consume_the_day_and_changing_time_never_posts_twice(
     assert (await scheduler(store, poster, clock).tick()).sent == 0
     status = fields(await daily.status(HERE))
     assert "m1" in status["Last post"]
+    # One way of writing dates on the card (issue 16): "1 Jun", never "01 Jun".
+    assert "(for 1 Jun)" in status["Last post"]
+    assert not re.search(r"\b0\d [A-Z][a-z]{2}\b", " ".join(status.values()))
 
 
 async def test_status_shows_the_last_error_and_missed_days(
@@ -116,7 +120,7 @@ async def test_status_shows_the_last_error_and_missed_days(
     await clock.set(utc(2026, 6, 2, 20, 0))
     await scheduler(store, RecordingPoster(), clock).tick()
     f = fields(await daily.status(HERE))
-    assert "02 Jun" in f["Last missed day"]
+    assert f["Last missed day"].startswith("2 Jun: ")
     assert f["Next post"].startswith("Wed 3 Jun 2026, 09:00 BST")
 
 

@@ -8,7 +8,6 @@ import random
 import pytest
 
 from bot.errors import BadInput, NotFound, NothingMatches
-from bot.invocation import parse
 from bot.service import Service
 from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
 from storage.sqlite import SQLiteStore
@@ -176,10 +175,3 @@ async def test_another_never_repeats_the_current_pick(
         other = await service.another(card.snippet_id, channel="c2")
         assert other.snippet_id != card.snippet_id
         card = other
-
-
-async def test_run_dispatches_parsed_commands(filled: SQLiteStore, service: Service) -> None:
-    card = await service.run(parse('/quote her outlet:"The Verge"'), channel="c3")
-    assert card.outlet == "The Verge"
-    help_card = await service.run(parse("/help"), channel="c3")
-    assert any(f.name.startswith("/release <film>") for f in help_card.fields)

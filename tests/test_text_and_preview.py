@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cards import Card
-from bot.preview import action_id, new_nonce, parse_click, preview_actions
+from bot.preview import Click, action_id, new_nonce, parse_click, preview_actions
 from bot.text import shorten
 
 
@@ -42,15 +42,15 @@ def test_button_ids_round_trip_and_fit_discord() -> None:
     for a in actions:
         assert len(a.id) <= 100
         click = parse_click(a.id)
-        assert click is not None and click.snippet_id == 123 and click.nonce == nonce
+        assert click is not None and click.target == 123 and click.nonce == nonce
     assert parse_click(action_id("post", 1, "abc")).claim_key == "post:abc"  # type: ignore[union-attr]
-    assert parse_click("pq:delete:1:abc") is None
+    assert parse_click("pq:delete:1:abc") == Click("delete", 1, "abc")  # the core: expired
+    assert parse_click("pq:post:abc:n0nce") is None
     assert parse_click("something else") is None
     assert preview_actions(Card(kind="help", title="h", body="b"), nonce) == ()
 
 
 def test_nonces_are_short_url_safe_and_do_not_repeat() -> None:
-    # Drawn from batched OS randomness: across several refills of the batch, none repeats.
     nonces = [new_nonce() for _ in range(2_000)]
     assert len(set(nonces)) == len(nonces)
     assert all(len(n) == 12 and parse_click(action_id("post", 1, n)) for n in nonces)

@@ -1,19 +1,19 @@
 """The `/daily` subcommands' core logic: set, off, pause, resume, status, now.
 
-Adapters check who may run them (admins) and say where they were run (`Where`); this module
-validates the input, updates the schedule and answers with a Card. `now` returns a card for
-the adapter to post in the channel; it does not touch the day's claim or the shuffle bag."""
+`Core` runs them as the handler of the declared `daily` group (it checks who may, and shows
+the answers as declared); this module validates the input, updates the schedule of the
+caller's channel and answers with a Card. `now` returns a test card for the channel; it
+does not touch the day's claim or the shuffle bag."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.cards import Card, CardField
 from bot.errors import BadInput, NothingMatches, UserError
-from bot.invocation import Invocation
+from bot.invocation import Caller, Invocation
 from bot.schedule.clock import Clock, SystemClock
 from bot.schedule.models import (
     DAILY_KINDS,
@@ -30,24 +30,6 @@ from bot.schedule.timing import first_due, occurrence, parse_time_of_day
 from bot.service import Service
 from storage.protocol import ScheduleStore
 from storage.records import SnippetFilter
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """Where a /daily command was run: platform, channel, workspace (guild/team), user."""
-
-    platform: str
-    channel_id: str
-    workspace_id: str | None = None
-    user_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DailyReply:
-    """The answer to a /daily command; `public` cards go to the channel (the `now` test)."""
-
-    card: Card
-    public: bool = False
 
 
 class DailyCommands:
@@ -67,20 +49,20 @@ class DailyCommands:
         self.clock: Clock = clock or SystemClock()
         self.on_change = on_change
 
-    async def run(self, inv: Invocation, where: Where) -> DailyReply:
-        """Run one parsed `/daily <sub>` invocation."""
+    async def run(self, inv: Invocation, where: Caller) -> Card:
+        """Run one parsed `/daily <sub>` invocation in the caller's channel."""
         name = inv.command.name
         if name == "set":
-            return DailyReply(await self.set(inv, where))
+            return await self.set(inv, where)
         if name == "now":
-            return DailyReply(await self.now(where), public=True)
+            return await self.now(where)
         if name in ("off", "pause", "resume"):
-            return DailyReply(await self.change_state(name, where))
-        return DailyReply(await self.status(where))
+            return await self.change_state(name, where)
+        return await self.status(where)
 
     # -- set ------------------------------------------------------------------------------
 
-    async def set(self, inv: Invocation, where: Where) -> Card:
+    async def set(self, inv: Invocation, where: Caller) -> Card:
         """Create or replace this channel's daily post."""
         at = parse_time_of_day(str(inv.args.get("time") or ""))
         tz_name = resolve_zone(str(inv.args.get("timezone") or ""))
@@ -110,7 +92,7 @@ class DailyCommands:
         now = self.clock.now()
         tz = zone(tz_name)
         day, due = first_due(at, tz, now)
-        existing = await self.schedules.schedule_for(where.platform, where.channel_id)
+        existing = await self.schedules.schedule_for(where.platform, where.channel)
         if existing is not None and day == _today(now, tz_name):
             post = await self.schedules.daily_post(existing.id, day)
             if post is not None:
@@ -120,8 +102,8 @@ class DailyCommands:
         row = await self.schedules.save_schedule(
             NewSchedule(
                 platform=where.platform,
-                channel_id=where.channel_id,
-                workspace_id=where.workspace_id,
+                channel_id=where.channel,
+                workspace_id=where.workspace,
                 local_time=at,
                 tz=tz_name,
                 next_date=day,
@@ -129,7 +111,7 @@ class DailyCommands:
                 film_id=film_id,
                 kind=kind,
                 on_this_day=bool(inv.args.get("anniversary")),
-                created_by=where.user_id,
+                created_by=where.user,
             ),
             now,
         )
@@ -138,7 +120,7 @@ class DailyCommands:
 
     # -- off / pause / resume -------------------------------------------------------------
 
-    async def change_state(self, verb: str, where: Where) -> Card:
+    async def change_state(self, verb: str, where: Caller) -> Card:
         """`off`, `pause` or `resume` this channel's schedule."""
         row = await self._require(where)
         now = self.clock.now()
@@ -176,9 +158,9 @@ class DailyCommands:
 
     # -- status ---------------------------------------------------------------------------
 
-    async def status(self, where: Where) -> Card:
+    async def status(self, where: Caller) -> Card:
         """Next post (local and UTC), last post and last error of this channel."""
-        row = await self.schedules.schedule_for(where.platform, where.channel_id)
+        row = await self.schedules.schedule_for(where.platform, where.channel)
         if row is None:
             return Card(
                 kind="help",
@@ -199,7 +181,7 @@ class DailyCommands:
             fields.append(
                 CardField(
                     "Next post",
-                    f"{_when(local)} {local.tzname()} · {row.next_due:%a %d %b %H:%M} UTC",
+                    f"{_when(local)} {local.tzname()} · {_when(row.next_due, year=False)} UTC",
                 )
             )
         last = await self.schedules.last_post(row.id)
@@ -208,7 +190,7 @@ class DailyCommands:
             fields.append(
                 CardField(
                     "Last post",
-                    f"{_when(sent)} {sent.tzname()} (for {last.local_date:%d %b})"
+                    f"{_when(sent)} {sent.tzname()} (for {_day(last.local_date)})"
                     + (f" · message {last.message_id}" if last.message_id else ""),
                 )
             )
@@ -226,8 +208,9 @@ class DailyCommands:
             )
         missed = await self.schedules.last_post(row.id, ("skipped",))
         if missed is not None and missed.error:
-            fields.append(CardField("Last missed day", f"{missed.local_date:%d %b}: "
-                                    f"{missed.error}"))
+            fields.append(
+                CardField("Last missed day", f"{_day(missed.local_date)}: {missed.error}")
+            )
         return Card(
             kind="help",
             title=title,
@@ -247,7 +230,7 @@ class DailyCommands:
 
     # -- now ------------------------------------------------------------------------------
 
-    async def now(self, where: Where) -> Card:
+    async def now(self, where: Caller) -> Card:
         """A test card for this channel's settings; today's post and the bag are untouched."""
         row = await self._require(where)
         day = _today(self.clock.now(), row.tz)
@@ -275,8 +258,8 @@ class DailyCommands:
 
     # -- helpers --------------------------------------------------------------------------
 
-    async def _require(self, where: Where) -> ScheduleRow:
-        row = await self.schedules.schedule_for(where.platform, where.channel_id)
+    async def _require(self, where: Caller) -> ScheduleRow:
+        row = await self.schedules.schedule_for(where.platform, where.channel)
         if row is None:
             raise UserError(
                 "There is no daily post in this channel.",
@@ -293,8 +276,16 @@ def _today(now: dt.datetime, tz_name: str) -> dt.date:
     return now.astimezone(zone(tz_name)).date()
 
 
-def _when(local: dt.datetime) -> str:
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+def _day(day: dt.date) -> str:
+    """`4 Dec`: every date on a status card is written this one way."""
+    return f"{day.day} {day:%b}"
+
+
+def _when(moment: dt.datetime, *, year: bool = True) -> str:
+    """`Fri 4 Dec 2026, 09:00` (or `Fri 4 Dec 09:00` without the year)."""
+    if year:
+        return f"{moment:%a} {_day(moment)} {moment:%Y, %H:%M}"
+    return f"{moment:%a} {_day(moment)} {moment:%H:%M}"
 
 
 def _state(row: ScheduleRow) -> str:
