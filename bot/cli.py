@@ -131,7 +131,7 @@ def run() -> None:
             return 0
         from adapters.console.app import run_console
 
-        if await run_console(app.service, console=out) == 0 and not sys.stdin.isatty():
+        if await run_console(app.core, console=out) == 0 and not sys.stdin.isatty():
             # No tokens and no input (e.g. a container without settings): say what to set
             # instead of exiting quietly into a restart loop.
             err.print(
@@ -150,7 +150,7 @@ def console() -> None:
     """A local chat in the terminal: /quote her, /release her, /help."""
     from adapters.console.app import run_console
 
-    _with_app(lambda app: run_console(app.service, console=out), warm=True)
+    _with_app(lambda app: run_console(app.core, console=out), warm=True)
 
 
 @cli.command()

@@ -1,86 +1,126 @@
 """A local terminal chat: type `/quote her`, `/release her`, `/help`; `/quit` leaves.
 
-It is the adapter `pullquote run` falls back to when no Discord or Slack token is set."""
+The buttons under a preview are clicked by typing their label (`post`, `another`,
+`cancel`); a form asks for its fields one by one. It is the front end `pullquote run` falls
+back to when no Discord or Slack token is set, and it runs everything through the core, as
+the chat platforms do: the console user is the admin of the one channel, "console"."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import datetime as dt
 import sys
 from typing import TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 from adapters.console.render import print_card, print_error
-from bot.cards import Card
-from bot.errors import UserError
-from bot.invocation import Invocation, parse
-from bot.schedule.commands import DailyCommands, Where
-from bot.service import Service
-from storage.protocol import ScheduleHost
+from bot.cards import Action
+from bot.core import Core
+from bot.invocation import Caller
+from bot.reply import Form, Reply
 
-log = logging.getLogger(__name__)
-
-CHANNEL = "console"
+CALLER = Caller("console", "console", user="you", admin=True, admins="admins")
 PROMPT = "pullquote> "
+QUIT = ("/quit", "/exit", "quit", "exit")
 
 
-async def handle_line(service: Service, console: Console, line: str) -> bool:
-    """Answer one typed line; returns False when the user asked to leave."""
-    line = line.strip()
-    if not line:
-        return True
-    if line.lower() in ("/quit", "/exit", "quit", "exit"):
-        return False
-    if not line.startswith("/"):
-        print_error(console, "Commands start with a slash, e.g. /quote her. /help lists them.")
-        return True
-    try:
-        inv = parse(line)
-        if inv.parent is not None and inv.parent.name == "daily":
-            card = await _daily(service, inv)
+class ConsoleChat:
+    """One console session: reads lines, shows replies, remembers the buttons on screen."""
+
+    def __init__(self, core: Core, source: TextIO, out: Console) -> None:
+        self.core = core
+        self.source = source
+        self.out = out
+        self.interactive = source.isatty()
+        self.buttons: dict[str, Action] = {}
+        self.shown_at: dt.datetime | None = None
+
+    async def read(self, prompt: str) -> str | None:
+        """One line of input (None at its end), echoed when it comes from a pipe."""
+        if self.interactive:
+            self.out.print(prompt, end="", markup=False)
+        line = await asyncio.to_thread(self.source.readline)
+        if not line:
+            return None
+        if not self.interactive:
+            self.out.print(Text(prompt, style="dim"), end="")
+            self.out.print(line.rstrip("\n"), markup=False, highlight=False)
+        return line
+
+    async def handle(self, line: str) -> bool:
+        """Answer one typed line; returns False when the user asked to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.lower() in QUIT:
+            return False
+        if line.startswith("/"):
+            reply = await self.core.line(line, CALLER)
+        elif (action := self.buttons.get(line.lower())) is not None:
+            reply = await self.core.click(action.id, CALLER, shown_at=self.shown_at)
         else:
-            card = await service.run(inv, channel=CHANNEL)
-    except UserError as exc:
-        print_error(console, str(exc))
-    except Exception:
-        log.exception("command failed: %.80s", line)
-        print_error(console, "Something went wrong on our side; the error was logged.")
-    else:
-        print_card(console, card)
-    return True
+            hint = "Commands start with a slash, e.g. /quote her. /help lists them."
+            if self.buttons:
+                hint += " Or type " + " / ".join(self.buttons) + " for the buttons above."
+            print_error(self.out, hint)
+            return True
+        await self.show(reply)
+        return True
 
+    async def show(self, reply: Reply) -> None:
+        """Print a reply: error, note, cards, where it went, and its buttons."""
+        if reply.form is not None:
+            await self.show(await self.fill(reply.form))
+            return
+        if reply.original == "delete" or (reply.original == "replace" and reply.cards):
+            self.buttons = {}
+            if reply.original == "delete":
+                self.out.print(Text("(preview removed)", style="dim"))
+        if reply.visibility == "error":
+            print_error(self.out, reply.text or "")
+            return
+        if reply.text:
+            self.out.print(Text(reply.text, style="italic"))
+        for card in reply.cards:
+            print_card(self.out, card)
+        if reply.visibility == "public" and reply.shared_by:
+            self.out.print(Text(f"(posted to the channel, shared by {reply.shared_by})",
+                                style="dim"))
+        if reply.actions:
+            self.buttons = {a.label.lower(): a for a in reply.actions}
+            self.shown_at = self.core.clock.now()
+            self.out.print(Text("  ".join(f"[{a.label.lower()}]" for a in reply.actions),
+                                style="bold"))
 
-async def _daily(service: Service, inv: Invocation) -> Card:
-    """`/daily ...` in the console: the local user is the admin of the "console" channel."""
-    store = service.store
-    if not isinstance(store, ScheduleHost):
-        raise UserError("Daily posts need the SQLite store.")
-    daily = DailyCommands(store.schedules, service)
-    reply = await daily.run(inv, Where(platform="console", channel_id=CHANNEL))
-    return reply.card
+    async def fill(self, form: Form) -> Reply:
+        """Ask for each field of `form` (a long one ends at an empty line), then submit."""
+        self.out.print(Text(form.title, style="bold"))
+        values: dict[str, str] = {}
+        for field in form.fields:
+            label = field.label + ("" if field.required else " (optional)")
+            if not field.long:
+                values[field.name] = (await self.read(f"{label}: ") or "").strip()
+                continue
+            self.out.print(Text(f"{label} (end with an empty line):", style="dim"))
+            lines: list[str] = []
+            while (line := await self.read("")) is not None and line.strip():
+                lines.append(line.rstrip("\n"))
+            values[field.name] = "\n".join(lines)
+        return await self.core.submit(form.id, values, CALLER)
 
 
 async def run_console(
-    service: Service, *, stdin: TextIO | None = None, console: Console | None = None
+    core: Core, *, stdin: TextIO | None = None, console: Console | None = None
 ) -> int:
     """Read commands until /quit or end of input; works with a pipe as well as a terminal.
     Returns how many lines were read."""
-    source = stdin or sys.stdin
-    out = console or Console()
-    interactive = source.isatty()
-    out.print("[bold]Pullquote console[/bold]: type /help for commands, /quit to leave.")
+    chat = ConsoleChat(core, stdin or sys.stdin, console or Console())
+    chat.out.print("[bold]Pullquote console[/bold]: type /help for commands, /quit to leave.")
     lines = 0
-    while True:
-        if interactive:
-            out.print(PROMPT, end="")
-        line = await asyncio.to_thread(source.readline)
-        if not line:
-            break
+    while (line := await chat.read(PROMPT)) is not None:
         lines += 1
-        if not interactive:
-            out.print(f"[dim]{PROMPT}[/dim]", end="")
-            out.print(line.rstrip("\n"), markup=False, highlight=False)
-        if not await handle_line(service, out, line):
+        if not await chat.handle(line):
             break
     return lines
