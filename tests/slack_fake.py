@@ -359,8 +359,10 @@ def action_payload(
     user: str = "U0ALICE",
     channel: str = "C0GENERAL",
     trigger: str | None = None,
+    message_ts: str | None = None,
 ) -> dict[str, Any]:
-    """A block_actions payload for a click on a button of an ephemeral preview."""
+    """A block_actions payload for a click on a button of an ephemeral preview (posted at
+    `message_ts`, by default just now)."""
     return {
         "type": "block_actions",
         "user": {"id": user, "username": "alice", "name": "alice", "team_id": TEAM_ID},
@@ -368,7 +370,7 @@ def action_payload(
         "token": "deprecated-verification-token",
         "container": {
             "type": "message",
-            "message_ts": "1700000000.000100",
+            "message_ts": message_ts or f"{time.time():.6f}",
             "channel_id": channel,
             "is_ephemeral": True,
         },

@@ -212,14 +212,14 @@ async def test_quote_previews_privately_in_the_ack(slack: Harness) -> None:
 async def test_slow_answer_acks_empty_then_goes_via_response_url(
     slack: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = slack.core.service.run
+    quote = slack.core.service.quote
 
     async def slow(*args: Any, **kwargs: Any) -> Any:
         await asyncio.sleep(0.3)
-        return await run(*args, **kwargs)
+        return await quote(*args, **kwargs)
 
     monkeypatch.setattr(slack.adapter, "ack_budget", 0.05)
-    monkeypatch.setattr(slack.core.service, "run", slow)
+    monkeypatch.setattr(slack.core.service, "quote", slow)
     t0 = time.perf_counter()
     status, body = await slack.command("quote nosferatu")
     assert (status, body) == (200, "")  # acked empty at the budget, not after the work
@@ -265,10 +265,10 @@ async def test_review_previews_an_excerpt(slack: Harness) -> None:
     assert "Metropolis" in call.data["blocks"][0]["text"]["text"]
 
 
-async def test_release_lists_dates(slack: Harness) -> None:
+async def test_release_answers_in_the_channel(slack: Harness) -> None:
     await slack.command('release "night of the living dead"')
     msg = (await slack.reply()).data
-    assert msg["response_type"] == "ephemeral"
+    assert msg["response_type"] == "in_channel"  # as on Discord and in the console
     assert msg["blocks"][0]["text"]["text"].startswith("Release dates: Night of the Living Dead")
     assert buttons(msg) == {}
 
@@ -304,7 +304,7 @@ async def test_unknown_subcommand_shows_usage(slack: Harness) -> None:
     await slack.command("frobnicate now")
     msg = (await slack.reply()).data
     body = all_text(msg)
-    assert "There is no “frobnicate” subcommand" in body
+    assert "There is no “frobnicate” command" in body
     assert "/pullquote search &lt;text&gt; [film]" in body
 
 
@@ -328,7 +328,7 @@ async def test_unexpected_error_is_logged_with_a_generic_reply(
     async def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(slack.core.service, "run", boom)
+    monkeypatch.setattr(slack.core.service, "quote", boom)
     await slack.command("quote")
     msg = (await slack.reply()).data
     assert "Something went wrong on our side" in msg["text"]
@@ -361,8 +361,11 @@ async def test_double_clicked_post_posts_once(slack: Harness) -> None:
     await slack.click(buttons_["post"])
     await slack.click(buttons_["post"])
     await slack.fake.wait_for(lambda: len(slack.fake.posts()) >= 1)
+    await slack.reply(3)
     await slack.fake.settle()
     assert len(slack.fake.posts()) == 1
+    texts_ = [all_text(r.data) for r in slack.fake.replies()[1:]]
+    assert any("already been posted" in t for t in texts_)
 
 
 async def test_retried_click_acts_once(slack: Harness) -> None:
@@ -402,13 +405,20 @@ async def test_public_yes_posts_at_once(slack: Harness) -> None:
     assert slack.fake.replies() == []
 
 
-async def test_unknown_button_is_ignored(slack: Harness) -> None:
+async def test_unknown_and_expired_buttons_answer_politely(slack: Harness) -> None:
     status, _ = await slack.click("pq:post:abc:nonce")
-    assert status == 200  # ours by prefix, malformed: acked and dropped
+    assert status == 200  # ours by prefix, malformed: acked, answered as expired
+    msg = (await slack.reply(1)).data
+    assert msg["response_type"] == "ephemeral" and msg["replace_original"] is False
+    assert "expired" in msg["text"]
+    _, buttons_ = await slack.preview("quote")
+    old = f"{time.time() - 20 * 60:.6f}"
+    await slack.click(buttons_["post"], message_ts=old)
+    assert "expired" in (await slack.reply(3)).data["text"]
     status, _ = await slack.click("someone_elses_button")
     assert status == 404  # no listener matches
     await slack.fake.settle(0.1)
-    assert slack.fake.effects() == []
+    assert slack.fake.posts() == []
 
 
 # -- signatures, retries, rate limits, channel errors ----------------------------------------
@@ -502,7 +512,8 @@ async def test_public_yes_outside_the_channel_hints_to_invite(slack: Harness) ->
     await slack.command("review public:yes")
     msg = (await slack.reply()).data
     assert msg["response_type"] == "ephemeral"
-    assert "/invite @Pullquote" in msg["text"]
+    assert "/invite @Pullquote" in all_text(msg)
+    assert set(buttons(msg)) == {"post", "another", "cancel"}  # Post again after the invite
 
 
 # -- hostile and huge content -----------------------------------------------------------------
