@@ -18,11 +18,11 @@ import discord
 import pytest
 
 from adapters.discord.bot import PullquoteBot, build_client, use_endpoints
-from adapters.discord.views import PreviewButton, preview_view
+from adapters.discord.views import PreviewButton, buttons_view
 from bot.app import App
 from bot.cards import Card
 from bot.config import Settings
-from bot.preview import parse_click, preview_actions
+from bot.preview import preview_actions
 from bot.service import Service
 from storage.records import NewFilm, NewReview, NewSnippet
 from storage.sqlite import SQLiteStore
@@ -170,8 +170,8 @@ async def test_unexpected_errors_get_a_generic_reply_and_are_logged(
     async def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(client.service, "run", boom)
-    with caplog.at_level(logging.ERROR, logger="adapters.discord"):
+    monkeypatch.setattr(client.core.service, "quote", boom)
+    with caplog.at_level(logging.ERROR):
         call = await answer(fake, await fake.slash("quote"))
     assert call.body["data"]["flags"] & EPHEMERAL
     assert "Something went wrong" in call.body["data"]["content"]
@@ -288,18 +288,20 @@ async def test_previews_are_not_kept_in_memory(client: PullquoteBot, fake: FakeD
     assert not [t for t in asyncio.all_tasks() if "timeout_task_impl" in repr(t.get_coro())]
 
 
-async def test_preview_buttons_render_as_discord_ui_buttons() -> None:
-    """The prebuilt components are exactly what discord.ui buttons would send."""
+async def test_preview_buttons_are_stopped_views_of_dynamic_buttons() -> None:
     card = Card(kind="critic_quote", title="T", body="b", snippet_id=42)
-    nonce = "n0nce"
-    reference = discord.ui.View(timeout=None)
-    for action in preview_actions(card, nonce):
-        reference.add_item(PreviewButton(action, parse_click(action.id)))
-    view = preview_view(card, nonce)
+    actions = preview_actions(card, "n0nce")
+    view = buttons_view(actions)
     assert view is not None
-    assert view.to_components() == reference.to_components()
+    (row,) = view.to_components()
+    assert [(b["label"], b["custom_id"], b["style"]) for b in row["components"]] == [
+        ("Post", actions[0].id, 1),
+        ("Another", actions[1].id, 2),
+        ("Cancel", actions[2].id, 4),
+    ]
+    assert all(isinstance(item, PreviewButton) for item in view.children)
     assert view.is_finished()  # so discord.py never stores it
-    assert preview_view(Card(kind="help", title="Help", body="b"), nonce) is None
+    assert buttons_view(()) is None
 
 
 async def test_an_expired_preview_answers_politely(client: PullquoteBot, fake: FakeDiscord) -> None:
@@ -501,12 +503,11 @@ async def test_sync_pushes_every_declared_command(app: App, fake: FakeDiscord) -
 
 
 async def test_admin_commands_are_checked_when_run(client: PullquoteBot, fake: FakeDiscord) -> None:
-    from adapters.discord.commands import build_command
-    from bot.commands import Command
-
-    client.tree.add_command(build_command(Command("ingest", "Add reviews", access="admin")))
-    denied = await answer(fake, await fake.slash("ingest", admin=False))
+    denied = await answer(fake, await fake.slash("daily", sub="status", admin=False))
     assert denied.body["data"]["flags"] & EPHEMERAL
-    assert "Manage Server" in denied.body["data"]["content"]
-    allowed = await answer(fake, await fake.slash("ingest", admin=True))
+    assert denied.body["data"]["content"] == (
+        "Only members with the Manage Server permission can use /daily status."
+    )
+    allowed = await answer(fake, await fake.slash("daily", sub="status", admin=True))
     assert "Manage Server" not in str(allowed.body)
+    assert embed_of(allowed)["title"] == "No daily post here"

@@ -1,4 +1,5 @@
-"""The Discord client: a commands.Bot whose Cog registers the declared slash commands.
+"""The Discord client: a commands.Bot whose Cog registers the declared slash commands, and
+which hands button clicks and form submissions to the core.
 
 `run_discord(app)` is what `pullquote run` starts; `build_client(app)` is the builder tests
 use. Commands are synced only by `pullquote discord sync` (`sync_commands`), never on start.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import discord
@@ -16,17 +17,16 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.commands import build_commands
+from adapters.discord.commands import build_commands, caller
 from adapters.discord.errors import handle_error
 from adapters.discord.poster import discord_poster
 from adapters.discord.render import NO_MENTIONS
-from adapters.discord.replies import DEFER_AFTER
+from adapters.discord.replies import DEFER_AFTER, answer_click, answer_command, in_time
 from adapters.discord.views import PreviewButton
 from bot.app import App
 from bot.config import ConfigError, Settings
-from bot.schedule.commands import DailyCommands
+from bot.core import Core
 from bot.schedule.poster import Poster
-from bot.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +75,14 @@ class PullquoteCog(commands.Cog):
 
 
 class PullquoteBot(commands.Bot):
-    """The Discord client for one App: no privileged intents, no pings, ever."""
+    """The Discord client for one core: no privileged intents, no pings, ever."""
 
     def __init__(
         self,
-        service: Service,
+        core: Core,
         *,
         defer_after: float = DEFER_AFTER,
         guild_ready_timeout: float = 2.0,
-        daily: DailyCommands | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -93,9 +92,8 @@ class PullquoteBot(commands.Bot):
             tree_cls=PullquoteTree,
             guild_ready_timeout=guild_ready_timeout,
         )
-        self.service = service
+        self.core = core
         self.defer_after = defer_after
-        self.daily = daily
 
     async def setup_hook(self) -> None:
         """Register commands and the preview buttons (before the gateway connects)."""
@@ -110,6 +108,34 @@ class PullquoteBot(commands.Bot):
         """Log a gateway RESUME (commands keep working across it)."""
         log.info("Discord: gateway session resumed")
 
+    async def on_click(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        """A button of ours was clicked: the core decides, the reply replaces, deletes or
+        posts (`PreviewButton` calls this)."""
+        try:
+            message = interaction.message
+            shown_at = (message.edited_at or message.created_at) if message else None
+            work = self.core.click(custom_id, caller(interaction), shown_at=shown_at)
+            reply = await in_time(self.defer_after, work, interaction.response.defer)
+            await answer_click(interaction, reply)
+        except Exception as exc:
+            await handle_error(interaction, exc)
+
+    async def on_submit(
+        self, interaction: discord.Interaction[Any], form_id: str, values: Mapping[str, str]
+    ) -> None:
+        """A form (modal) was submitted: its command runs in the core (`FormModal` calls
+        this)."""
+        try:
+            work = self.core.submit(form_id, values, caller(interaction))
+
+            async def defer() -> None:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+
+            reply = await in_time(self.defer_after, work, defer)
+            await answer_command(interaction, reply, deferred_public=False)
+        except Exception as exc:
+            await handle_error(interaction, exc)
+
 
 def build_client(
     app: App, *, defer_after: float = DEFER_AFTER, guild_ready_timeout: float = 2.0
@@ -117,10 +143,7 @@ def build_client(
     """A ready-to-start client for `app`, pointed at the configured endpoints."""
     use_endpoints(app.settings.discord_api_base, app.settings.discord_gateway_url)
     return PullquoteBot(
-        app.service,
-        defer_after=defer_after,
-        guild_ready_timeout=guild_ready_timeout,
-        daily=DailyCommands(app.store.schedules, app.service),
+        app.core, defer_after=defer_after, guild_ready_timeout=guild_ready_timeout
     )
 
 

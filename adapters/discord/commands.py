@@ -1,8 +1,11 @@
 """Slash commands built from the core's single declaration (bot.commands.COMMANDS).
 
-Each declared option becomes a typed slash option (text length limits, choices, film
-autocomplete); admin commands get Manage Server as default permission and a check when run.
-Commands named in GROUPS live under a group, e.g. `/pullquote help`."""
+Each declared option becomes a typed slash option (text length limits, choices, film and
+time zone autocomplete); admin commands are shown by default to members with Manage Server
+only (Discord's `default_permissions`), and the core checks again when they run, with what
+`interaction.permissions` says. Commands named in GROUPS live under a group, e.g.
+`/pullquote help`. Running one: the options become an Invocation, the core answers, and
+the reply is delivered in time (`adapters.discord.replies`)."""
 
 from __future__ import annotations
 
@@ -13,14 +16,9 @@ from typing import Any, Optional
 import discord
 from discord import app_commands
 
-from adapters.discord.render import render_card
-from adapters.discord.replies import host_of, in_time, send
-from adapters.discord.views import preview_view
-from bot.commands import COMMANDS, Command, Option
-from bot.invocation import Invocation
-from bot.preview import new_nonce
-from bot.schedule.commands import DailyCommands, Where
-from bot.schedule.timezones import suggest_zones
+from adapters.discord.replies import answer_command, in_time
+from bot.commands import COMMANDS, Command, Option, shown
+from bot.invocation import Caller, Invocation
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +34,7 @@ with subcommands (`daily`) becomes a group of its own (`build_group`)."""
 GROUP_DESCRIPTIONS: dict[str, str] = {"pullquote": "About Pullquote"}
 
 ADMIN = discord.Permissions(manage_guild=True)
+ADMINS = "members with the Manage Server permission"
 
 
 def _describe(text: str) -> str:
@@ -74,14 +73,26 @@ def _signature(decl: Command) -> inspect.Signature:
     return inspect.Signature(params)
 
 
+def caller(interaction: discord.Interaction[Any]) -> Caller:
+    """Who runs a command or clicks, where, and whether Discord lets them manage the server
+    (what admin commands ask for)."""
+    return Caller(
+        "discord",
+        str(interaction.channel_id),
+        user=str(interaction.user.id),
+        workspace=str(interaction.guild_id) if interaction.guild_id else None,
+        admin=interaction.guild_id is not None and interaction.permissions.manage_guild,
+        admins=ADMINS,
+    )
+
+
 async def film_choices(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for film options: up to 25 "Title (Year)" choices whose value ("#12")
     identifies the film, fuzzy-matched by the core."""
-    host = host_of(interaction)
     try:
-        found = await host.service.film_choices(current[:CHOICE], MAX_CHOICES)
+        found = await interaction.client.core.film_choices(current[:CHOICE], MAX_CHOICES)
     except Exception:
         log.exception("film autocomplete failed for %.40r", current)
         return []
@@ -91,78 +102,38 @@ async def film_choices(
     ]
 
 
-async def run_command(
-    interaction: discord.Interaction[Any], decl: Command, values: dict[str, Any]
-) -> None:
-    """Run one declared command: previewable ones answer privately with Post / Another /
-    Cancel unless `public` is set; the rest answer in the channel."""
-    host = host_of(interaction)
-    args = {k: v for k, v in values.items() if v is not None}
-    preview = decl.previewable and not args.get("public")
-    work = host.service.run(Invocation(decl, args), channel=str(interaction.channel_id))
-
-    async def defer() -> None:
-        await interaction.response.defer(ephemeral=preview, thinking=True)
-
-    card = await in_time(host, work, defer)
-    view = preview_view(card, new_nonce()) if preview else None
-    await send(interaction, render_card(card), ephemeral=preview and view is not None, view=view)
-
-
-COMMON_ZONES = (
-    "UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York",
-    "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
-    "Asia/Kolkata", "Asia/Tokyo", "Asia/Singapore", "Australia/Sydney", "Pacific/Auckland",
-)
-
-
 async def zone_choices(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for time zone options: IANA names close to what was typed."""
-    found = suggest_zones(current[:CHOICE], MAX_CHOICES) if current.strip() else list(
-        COMMON_ZONES
-    )
+    found = interaction.client.core.zone_choices(current[:CHOICE], MAX_CHOICES)
     return [app_commands.Choice(name=z, value=z) for z in found[:MAX_CHOICES]]
 
 
-def daily_of(interaction: discord.Interaction[Any]) -> DailyCommands:
-    """The /daily command logic of the client that received `interaction`."""
-    daily = getattr(interaction.client, "daily", None)
-    if not isinstance(daily, DailyCommands):
-        raise TypeError("this client has no daily commands")
-    return daily
-
-
-async def run_subcommand(
-    interaction: discord.Interaction[Any], group: Command, decl: Command, values: dict[str, Any]
+async def run_command(
+    interaction: discord.Interaction[Any],
+    decl: Command,
+    values: dict[str, Any],
+    group: Command | None = None,
 ) -> None:
-    """Run a grouped subcommand (`/daily set ...`): answers privately, except `now`, whose
-    test card goes to the channel."""
-    host = host_of(interaction)
+    """Run one declared command (`group`: the group it is a subcommand of) in the core and
+    deliver its reply; if the core is slow, defer first, privately unless the declaration
+    says the answer is public."""
+    client = interaction.client
     args = {k: v for k, v in values.items() if v is not None}
-    where = Where(
-        platform="discord",
-        channel_id=str(interaction.channel_id),
-        workspace_id=str(interaction.guild_id) if interaction.guild_id else None,
-        user_id=str(interaction.user.id),
-    )
-    public = decl.name == "now"
-    work = daily_of(interaction).run(Invocation(decl, args, parent=group), where)
+    public = shown(decl, args) == "public"
+    work = client.core.run(Invocation(decl, args, parent=group), caller(interaction))
 
     async def defer() -> None:
         await interaction.response.defer(ephemeral=not public, thinking=True)
 
-    reply = await in_time(host, work, defer)
-    await send(interaction, render_card(reply.card), ephemeral=not reply.public)
+    reply = await in_time(client.defer_after, work, defer)
+    await answer_command(interaction, reply, deferred_public=public)
 
 
 def _callback(decl: Command, group: Command | None = None) -> Any:
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-        if group is not None:
-            await run_subcommand(interaction, group, decl, values)
-        else:
-            await run_command(interaction, decl, values)
+        await run_command(interaction, decl, values, group)
 
     callback.__name__ = callback.__qualname__ = f"pullquote_{decl.name}"
     callback.__signature__ = _signature(decl)  # type: ignore[attr-defined]
@@ -182,12 +153,10 @@ def _callback(decl: Command, group: Command | None = None) -> Any:
     films.update({o.name: zone_choices for o in decl.options if o.type == "timezone"})
     if films:
         callback = app_commands.autocomplete(**films)(callback)
-    if decl.access == "admin":
-        if group is None:
-            # Subcommands take these from their group (Discord sets them per top-level).
-            callback = app_commands.default_permissions(ADMIN)(callback)
-            callback = app_commands.guild_only()(callback)
-        callback = app_commands.checks.has_permissions(manage_guild=True)(callback)
+    if decl.access == "admin" and group is None:
+        # Subcommands take these from their group (Discord sets them per top-level).
+        callback = app_commands.default_permissions(ADMIN)(callback)
+        callback = app_commands.guild_only()(callback)
     return callback
 
 
@@ -208,7 +177,7 @@ def build_command(
 
 def build_group(decl: Command) -> app_commands.Group:
     """A declared group (`daily`) and its subcommands: `/daily set|off|...`. An admin group
-    defaults to Manage Server and is server-only; each subcommand checks again when run."""
+    defaults to Manage Server and is server-only; the core checks again when one runs."""
     admin = decl.access == "admin"
     group = app_commands.Group(
         name=decl.name,

@@ -1,8 +1,9 @@
-"""The one place Discord errors are handled: command, button and autocomplete failures.
+"""The one place Discord-side errors are handled: what goes wrong in discord.py or on the
+way to Discord while answering a command, button, form or autocomplete.
 
-Ordered like python-discord's handler: unwrap, then user-facing errors (an ephemeral reply),
-then permission checks, then Discord's own HTTP trouble (429, 5xx, 10062 unknown
-interaction: logged, never raised), then anything else (logged with a generic reply)."""
+The core answers its own errors with an error Reply; what lands here is transport: an
+outdated command (sync needed), Discord's HTTP trouble (429, 5xx, 10062 unknown
+interaction: logged, never raised), and anything else (logged once, with a generic reply)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.render import NO_MENTIONS, escape
-from bot.errors import UserError
+from adapters.discord.render import NO_MENTIONS
+from bot.core import GENERIC_ERROR
 
 log = logging.getLogger(__name__)
 
 UNKNOWN_INTERACTION = 10062
 ALREADY_ACKNOWLEDGED = 40060
-GENERIC = "Something went wrong on our side; it has been logged. Please try again."
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -81,15 +81,7 @@ async def handle_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 
 async def _handle(interaction: discord.Interaction[Any], error: BaseException) -> None:
-    if isinstance(error, UserError):
-        await tell(interaction, escape(str(error)))
-    elif isinstance(error, app_commands.MissingPermissions):
-        await tell(interaction, "You need the Manage Server permission to use this command.")
-    elif isinstance(error, app_commands.NoPrivateMessage):
-        await tell(interaction, "This command works only in a server.")
-    elif isinstance(error, app_commands.CheckFailure):
-        await tell(interaction, "You cannot use this command here.")
-    elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         log.warning("unknown or outdated command %s: run `pullquote discord sync`", error)
         await tell(interaction, "This command is out of date; an admin should re-sync commands.")
     elif (trouble := _http_trouble(error)) is not None:
@@ -98,7 +90,7 @@ async def _handle(interaction: discord.Interaction[Any], error: BaseException) -
         log.warning("Discord trouble answering %s: %s", _where(interaction), trouble)
         status = getattr(error, "status", 0)
         if isinstance(status, int) and status >= 500:
-            await tell(interaction, GENERIC)
+            await tell(interaction, GENERIC_ERROR)
     else:
         log.error("failed answering %s", _where(interaction), exc_info=error)
-        await tell(interaction, GENERIC)
+        await tell(interaction, GENERIC_ERROR)

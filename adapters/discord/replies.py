@@ -1,52 +1,38 @@
-"""Answering interactions in time: defer only when the work gets slow, then send or edit
-through whichever channel (callback or followup) is still open. Every message carries
-allowed_mentions none."""
+"""Delivering the core's Replies as interaction responses, in time.
+
+Discord wants an answer within 3 seconds: `in_time` defers only when the core gets slow, so
+fast answers go out in one callback. A command's reply is sent (ephemeral unless public); a
+click's reply replaces or deletes the preview it came from, and a shared card is posted
+"shared by @user". Every message carries allowed_mentions none."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, TypeVar
 
 import discord
 
-from adapters.discord.render import NO_MENTIONS, Message
-from bot.service import Service
+from adapters.discord.errors import tell
+from adapters.discord.forms import FormModal
+from adapters.discord.render import NO_MENTIONS, escape, render_card
+from adapters.discord.views import buttons_view
+from bot.reply import Reply
 
 T = TypeVar("T")
 
 DEFER_AFTER = 1.5
 """Seconds of work after which we defer: well inside Discord's 3-second deadline, while
 fast answers still go out in one callback (no "thinking..." flash)."""
-
-
-@runtime_checkable
-class Host(Protocol):
-    """What the handlers need from the client: the core service and the defer threshold."""
-
-    service: Service
-    defer_after: float
-
-
-_HOST_CLASSES: set[type] = set()
-
-
-def host_of(interaction: discord.Interaction[Any]) -> Host:
-    """The Pullquote client that received `interaction`."""
-    client = interaction.client
-    # isinstance() against a runtime-checkable Protocol inspects every member each time
-    # (~0.1 ms, on every interaction); a client class that passed once is remembered.
-    if type(client) not in _HOST_CLASSES:
-        if not isinstance(client, Host):
-            raise TypeError(f"{type(client).__name__} is not a Pullquote client")
-        _HOST_CLASSES.add(type(client))
-    return cast(Host, client)
+EMBEDS = 10
+TOTAL = 6000
+"""Discord's limits: embeds per message, and characters over all of a message's embeds."""
 
 
 async def in_time(
-    host: Host, work: Awaitable[T], defer: Callable[[], Awaitable[object]]
+    defer_after: float, work: Awaitable[T], defer: Callable[[], Awaitable[object]]
 ) -> T:
-    """Await `work`; if it takes longer than `host.defer_after`, acknowledge the interaction
+    """Await `work`; if it takes longer than `defer_after`, acknowledge the interaction
     with `defer` meanwhile, so Discord never says the application did not respond."""
     loop = asyncio.get_running_loop()
     deferring: asyncio.Task[object] | None = None
@@ -56,7 +42,7 @@ async def in_time(
         deferring = loop.create_task(_call(defer))
 
     # A timer rather than a task around `work`: the fast path runs inline, with no extra hop.
-    timer = loop.call_later(host.defer_after, start_deferring)
+    timer = loop.call_later(defer_after, start_deferring)
     try:
         result = await work
     except BaseException:
@@ -75,36 +61,78 @@ async def _call(defer: Callable[[], Awaitable[object]]) -> object:
     return await defer()
 
 
-async def send(
-    interaction: discord.Interaction[Any],
-    message: Message,
-    *,
-    ephemeral: bool,
-    view: discord.ui.View | None = None,
-) -> None:
-    """Send `message` as the interaction's answer, or as a followup after a defer."""
-    kwargs: dict[str, Any] = {"embed": message.embed, "allowed_mentions": NO_MENTIONS}
-    if message.content:
-        kwargs["content"] = message.content
+def message(reply: Reply) -> dict[str, Any]:
+    """Keyword arguments for send/edit: the cards as embeds (within Discord's limits), the
+    note or "shared by" line as content, the buttons as components."""
+    embeds: list[discord.Embed] = []
+    total = 0
+    for card in reply.cards[:EMBEDS]:
+        embed = render_card(card).embed
+        if embeds and total + len(embed) > TOTAL:
+            break
+        embeds.append(embed)
+        total += len(embed)
+    lines = []
+    if reply.text:
+        lines.append(escape(reply.text))
+    if reply.shared_by:
+        lines.append(f"shared by <@{reply.shared_by}>")
+    kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
+    content = "\n".join(lines)[:2000]
+    if content:
+        kwargs["content"] = content
+    view = buttons_view(reply.actions)
     if view is not None:
         kwargs["view"] = view
-    if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
-    else:
-        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    return kwargs
 
 
-async def edit(
-    interaction: discord.Interaction[Any], message: Message, *, view: discord.ui.View | None
+async def answer_command(
+    interaction: discord.Interaction[Any], reply: Reply, *, deferred_public: bool
 ) -> None:
-    """Replace the message a clicked button sits on (in the callback, or after a defer)."""
+    """Send a command's reply: a form opens a modal, anything else is a message (private
+    unless the reply is public). After a public "thinking..." defer, a private reply first
+    removes that placeholder, so the answer stays private."""
+    if reply.form is not None:
+        if interaction.response.is_done():
+            await tell(interaction, "That took too long to open its form; please try again.")
+        else:
+            await interaction.response.send_modal(FormModal(reply.form))
+        return
+    if reply.visibility == "none":
+        return
+    if reply.private and deferred_public and interaction.response.is_done():
+        await interaction.delete_original_response()
+    if reply.visibility == "error":
+        await tell(interaction, escape(reply.text or ""))
+        return
+    kwargs = message(reply)
     if interaction.response.is_done():
-        await interaction.edit_original_response(
-            content=message.content, embed=message.embed, view=view,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await interaction.followup.send(ephemeral=reply.private, **kwargs)
     else:
-        await interaction.response.edit_message(
-            content=message.content, embed=message.embed, view=view,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await interaction.response.send_message(ephemeral=reply.private, **kwargs)
+
+
+async def answer_click(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """Deliver a click's reply: an error to the clicker alone; the preview replaced in
+    place or deleted; a shared card posted to the channel."""
+    if reply.visibility == "error":
+        await tell(interaction, escape(reply.text or ""))
+        return
+    if reply.original == "replace":
+        kwargs = message(reply)
+        kwargs.setdefault("content", None)
+        kwargs.setdefault("view", None)
+        if interaction.response.is_done():
+            await interaction.edit_original_response(**kwargs)
+        else:
+            await interaction.response.edit_message(**kwargs)
+        return
+    if not interaction.response.is_done():
+        await interaction.response.defer()
+    if reply.visibility == "public":
+        await interaction.followup.send(ephemeral=False, **message(reply))
+    elif reply.visibility != "none":
+        await interaction.followup.send(ephemeral=True, **message(reply))
+    if reply.original == "delete":
+        await interaction.delete_original_response()
