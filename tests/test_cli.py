@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,7 @@ def pullquote(
     }
     full_env.update({"PULLQUOTE_DB": str(db), "COLUMNS": "120"}, **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "adapters.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -134,3 +135,56 @@ def test_bad_setting_is_explained(db: Path) -> None:
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "xoxb-" in result.stderr
     assert "nope" not in result.stderr
+
+
+# -- issue 16's small things, in process (typer's runner; the same app `main` runs) ------------
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    from typer.testing import CliRunner
+
+    from adapters.cli import build
+
+    clean = {k: "" for k in os.environ if k.startswith(("DISCORD_", "SLACK_"))}
+    return CliRunner().invoke(build(), list(args), env={**clean, **(env or {})})
+
+
+def test_help_shows_flags_as_flags() -> None:
+    for command in ("quote", "ingest", "db stats"):
+        result = invoke(*command.split(), "--help")
+        assert result.exit_code == 0, result.output
+        assert re.search(r"--json\s+Print JSON instead of a card\.", result.output)
+        assert "<bool>" not in result.output and "BOOLEAN" not in result.output
+
+
+def test_discord_invite_tells_a_malformed_token_from_a_missing_one(tmp_path: Path) -> None:
+    env = {"PULLQUOTE_DB": str(tmp_path / "x.db")}
+    missing = invoke("discord", "invite", env=env)
+    assert missing.exit_code == 2 and "Set DISCORD_TOKEN" in missing.output
+    malformed = invoke("discord", "invite", env={**env, "DISCORD_TOKEN": "not-a-token"})
+    assert malformed.exit_code == 2
+    assert "does not look like a bot token" in malformed.output
+    assert "not-a-token" not in malformed.output
+    # A real token's first part is the application id in base64.
+    good = invoke("discord", "invite", env={**env, "DISCORD_TOKEN": "MTIzNDU2Nzg5.x.y"})
+    assert good.exit_code == 0 and "client_id=123456789" in good.output
+
+
+def test_extract_without_film_prints_no_none(tmp_path: Path) -> None:
+    review = tmp_path / "review.md"
+    review.write_text("A bold, strange film. “Wonderful,” wrote Ann Lee of The Daily Bugle.\n")
+    result = invoke("extract", str(review), env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "None" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Film: ") and "(" not in first
+
+
+def test_extract_film_line_says_what_is_known() -> None:
+    from adapters.cli.reviews import film_line
+
+    assert film_line({"title": "Her", "year": 2013, "director": "Spike Jonze"}) == (
+        "Her (2013), director Spike Jonze"
+    )
+    assert film_line({"title": "Her", "year": None, "director": None}) == "Her"
+    assert film_line({"title": None, "year": None, "director": None}) == "unknown"

@@ -9,7 +9,8 @@ import discord
 import pytest
 from typer.testing import CliRunner
 
-from adapters.discord.cli import client_id_from_token, discord_app, invite_url
+from adapters.cli import build
+from adapters.cli.discord_setup import client_id_from_token, invite_url
 from adapters.discord.commands import build_commands
 from adapters.discord.render import TOTAL, escape, escape_markdown, fit, render_card
 from bot.cards import Card, CardField
@@ -144,7 +145,7 @@ def test_client_id_is_read_from_the_token() -> None:
 
 def test_invite_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    result = CliRunner().invoke(discord_app, ["invite", "--client-id", "42"])
+    result = CliRunner().invoke(build(), ["discord", "invite", "--client-id", "42"])
     assert result.exit_code == 0, result.output
     assert "client_id=42" in result.output and "applications.commands" in result.output
 

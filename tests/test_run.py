@@ -35,7 +35,7 @@ def _env(db: Path, port: int) -> dict[str, str]:
 
 def _healthcheck(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "healthcheck"],
+        [sys.executable, "-m", "adapters.cli", "healthcheck"],
         env=env,
         capture_output=True,
         text=True,
@@ -49,7 +49,7 @@ def test_run_beats_then_stops_on_sigterm(tmp_path: Path) -> None:
     log = (tmp_path / "run.log").open("w")
     # A file, not a pipe: DEBUG logging would fill a pipe nobody reads yet and stall the bot.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "adapters.cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         deadline = time.monotonic() + 30

@@ -1,9 +1,9 @@
 """The Discord adapter (discord.py): slash commands from the core's declaration, Cards
 rendered as embeds, preview-then-post buttons, and one error handler.
 
-Entry points: `run_discord(app)` (what `pullquote run` starts), `build_client(app)`,
-`sync_commands(app, guild_id)`, and the typer sub-app `adapters.discord.cli.discord_app`.
-They are imported lazily so that loading the CLI does not import discord.py."""
+Entry points: `run_discord(app)` (what `pullquote run` starts), `build_client(app)` and
+`sync_commands(app, guild_id)` (`pullquote discord sync`, adapters/cli/discord_setup.py).
+They are imported lazily, so importing this package does not import discord.py."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import secrets
 import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.cards import Card
 from bot.schedule.clock import Clock, SystemClock
@@ -29,9 +29,6 @@ from bot.schedule.poster import HINTS, Poster, PostError
 from bot.schedule.timezones import zone
 from bot.schedule.timing import after, first_due
 from storage.protocol import ScheduleStore, Store
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -592,31 +589,3 @@ def _span(delta: dt.timedelta) -> str:
     if hours < 48:
         return f"{hours} h" + (f" {rest} min" if rest else "")
     return f"{hours // 24} days"
-
-
-async def run_scheduler(
-    app: App,
-    posters: Mapping[str, Poster],
-    *,
-    clock: Clock | None = None,
-    stop: asyncio.Event | None = None,
-) -> None:
-    """Run the daily-post scheduler for `app` until `stop` is set or the task is cancelled.
-
-    `posters` maps platform names to posters and is read at every tick, so the adapters can
-    add theirs once their clients are connected (see `discord_poster` / `slack_poster`)."""
-    settings = app.settings
-    scheduler = Scheduler(
-        app.store.schedules,
-        app.store,
-        posters,
-        clock=clock,
-        grace=dt.timedelta(hours=settings.daily_grace_hours),
-        concurrency=settings.daily_concurrency,
-        on_shown=app.service.shown_elsewhere,
-    )
-    app.liveness.register("scheduler", lambda: True)
-    try:
-        await scheduler.run_forever(stop or asyncio.Event())
-    finally:
-        app.liveness.unregister("scheduler")

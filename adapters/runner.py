@@ -1,20 +1,25 @@
-"""Run the configured front ends side by side until a signal, then stop them cleanly."""
+"""Wiring the front ends together at start-up: which adapters run (from the settings), the
+daily scheduler and the heartbeats beside them, until a signal; then a clean stop.
+
+This is the one place that knows every adapter (`pullquote run` calls it); the core in
+bot/ knows none of them."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import functools
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from bot.app import App
 from bot.health import heartbeat_loop
 from bot.heap import tune_for_serving
 from bot.schedule.poster import Poster
-from bot.schedule.scheduler import run_scheduler
+from bot.schedule.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,30 @@ def configured_frontends(app: App, posters: dict[str, Poster]) -> dict[str, Fron
 
         frontends["slack"] = functools.partial(run_slack, posters=posters)
     return frontends
+
+
+async def run_scheduler(
+    app: App, posters: Mapping[str, Poster], *, stop: asyncio.Event | None = None
+) -> None:
+    """Run the daily-post scheduler for `app` until `stop` is set or the task is cancelled.
+
+    `posters` maps platform names to posters and is read at every tick, so the adapters can
+    add theirs once their clients are connected (see `discord_poster` / `slack_poster`)."""
+    settings = app.settings
+    scheduler = Scheduler(
+        app.store.schedules,
+        app.store,
+        posters,
+        clock=app.clock,
+        grace=dt.timedelta(hours=settings.daily_grace_hours),
+        concurrency=settings.daily_concurrency,
+        on_shown=app.service.shown_elsewhere,
+    )
+    app.liveness.register("scheduler", lambda: True)
+    try:
+        await scheduler.run_forever(stop or asyncio.Event())
+    finally:
+        app.liveness.unregister("scheduler")
 
 
 async def run_until_stopped(

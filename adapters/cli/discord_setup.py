@@ -1,40 +1,21 @@
-"""`pullquote discord ...`: sync the slash commands, print the invite URL.
+"""`pullquote discord invite|sync`: print the invite URL, sync the slash commands.
 
-Mounted by the main CLI (bot.cli) as a typer sub-app; discord.py is imported only when a
-command runs."""
+discord.py is imported only when a command runs."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.config import Settings, load_settings
-from bot.errors import UserError
+from adapters.cli.common import fail, settings, with_app
 
-discord_app = typer.Typer(
-    name="discord",
-    help="Discord: sync slash commands, print the invite URL.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+if TYPE_CHECKING:
+    from bot.app import App
 
 SCOPES = ("bot", "applications.commands")
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except UserError as exc:
-        raise _fail(str(exc), 2) from None
 
 
 def permissions_value() -> int:
@@ -70,7 +51,6 @@ def invite_url(client_id: int) -> str:
     )
 
 
-@discord_app.command("invite")
 def invite(
     client_id: Annotated[
         int | None,
@@ -79,15 +59,19 @@ def invite(
 ) -> None:
     """Print the URL that adds Pullquote to a server (scopes bot + applications.commands)."""
     if client_id is None:
-        settings = _settings()
-        token = settings.discord_token.get_secret_value() if settings.discord_token else ""
-        client_id = client_id_from_token(token) if token else None
+        loaded = settings()
+        if loaded.discord_token is None:
+            fail("Set DISCORD_TOKEN or pass --client-id (the application id).", 2)
+        client_id = client_id_from_token(loaded.discord_token.get_secret_value())
         if client_id is None:
-            raise _fail("Set DISCORD_TOKEN or pass --client-id (the application id).", 2)
+            fail(
+                "DISCORD_TOKEN does not look like a bot token (its first part should encode "
+                "the application id): copy it again, or pass --client-id.",
+                2,
+            )
     typer.echo(invite_url(client_id))
 
 
-@discord_app.command("sync")
 def sync(
     guild: Annotated[
         int | None,
@@ -98,19 +82,13 @@ def sync(
     import discord
 
     from adapters.discord.bot import sync_commands
-    from bot.app import open_app
 
-    settings = _settings()
-
-    async def go() -> list[str]:
-        async with open_app(settings, sample=False) as app:
-            return await sync_commands(app, guild)
+    async def go(app: App) -> list[str]:
+        return await sync_commands(app, guild)
 
     try:
-        names = asyncio.run(go())
-    except UserError as exc:
-        raise _fail(str(exc)) from None
+        names = with_app(go, settings(), sample=False)
     except discord.HTTPException as exc:
-        raise _fail(f"Discord refused the sync: {exc}") from None
+        fail(f"Discord refused the sync: {exc}")
     where = f"server {guild}" if guild is not None else "all servers (may take a while to show)"
     typer.echo(f"Synced {len(names)} commands to {where}: " + ", ".join(f"/{n}" for n in names))
