@@ -20,7 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot adapters storage tests
-	$(BIN)/mypy --strict bot storage
+	$(BIN)/mypy --strict bot adapters storage
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
