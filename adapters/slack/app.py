@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
+import json
 import logging
 import os
 import re
@@ -28,7 +29,6 @@ import secrets
 from collections.abc import Coroutine, Iterable
 from typing import Any
 
-import orjson
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
@@ -132,7 +132,7 @@ class SlackAdapter:
                 await asyncio.wait_for(asyncio.shield(slot), self.ack_budget)
         payload = slot.result() if slot.done() and not slot.cancelled() else None
         slot.cancel()  # if still pending: the ack has gone, the answer takes response_url
-        await (ack(replies.ack_body(payload)) if payload else ack())
+        await (ack(**payload) if payload else ack())
 
     async def on_action(self, ack: AsyncAck, body: Body) -> None:
         """Ack a button at once and act on it after (block_actions answers can only replace
@@ -204,8 +204,8 @@ class SlackAdapter:
     async def _submission(self, body: Body) -> None:
         view = body.get("view") or {}
         try:
-            origin = orjson.loads(view.get("private_metadata") or "{}")
-        except orjson.JSONDecodeError:
+            origin = json.loads(view.get("private_metadata") or "{}")
+        except json.JSONDecodeError:
             origin = {}
         if not isinstance(origin, dict) or not await self._first_delivery(body):
             return
