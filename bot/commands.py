@@ -34,6 +34,9 @@ class Option:
     choices: tuple[Choice, ...] = ()
     long: bool = False
     """Pasted over several lines (a form shows a paragraph box for it)."""
+    example: str | None = None
+    """A value that works on the sample corpus: the placeholder of a form field, and what
+    the contract test (tests/test_contract.py) runs the command with."""
 
     @property
     def autocomplete(self) -> bool:
@@ -66,7 +69,7 @@ class Command:
         return next((c for c in self.subcommands if c.name == name), None)
 
 
-_FILM = Option("film", "Film title, e.g. “Her” or “Her (2013)”", "film")
+_FILM = Option("film", "Film title, e.g. “Her” or “Her (2013)”", "film", example="Nosferatu")
 _PUBLIC = Option("public", "Post to the channel at once instead of previewing", "boolean")
 
 COMMANDS: tuple[Command, ...] = (
@@ -91,21 +94,22 @@ COMMANDS: tuple[Command, ...] = (
         "release",
         "Release dates of a film by country",
         (
-            Option("film", _FILM.description, "film", required=True),
-            Option("region", "Only this country, e.g. “UK”, “US”, “France”", "region"),
+            Option("film", _FILM.description, "film", required=True, example="Nosferatu"),
+            Option("region", "Only this country, e.g. “UK”, “US”, “France”", "region",
+                   example="Germany"),
         ),
         answer="public",
     ),
     Command(
         "film",
         "An overview of a film: reviews, critics, releases",
-        (Option("title", "Film title", "film", required=True),),
+        (Option("title", "Film title", "film", required=True, example="Charade"),),
         answer="public",
     ),
     Command(
         "search",
         "Search every quote and excerpt",
-        (Option("text", "Words to look for", required=True), _FILM),
+        (Option("text", "Words to look for", required=True, example="vampire"), _FILM),
         answer="public",
     ),
     Command("help", "What Pullquote can do"),
@@ -119,9 +123,9 @@ COMMANDS: tuple[Command, ...] = (
                 "Post a daily quote here at a time of day in a time zone",
                 (
                     Option("time", "Time of day, e.g. 09:00 or 6:30pm", required=True,
-                           max_length=20),
+                           max_length=20, example="09:00"),
                     Option("timezone", "IANA time zone, e.g. Europe/London", "timezone",
-                           required=True, max_length=64),
+                           required=True, max_length=64, example="Europe/London"),
                     Option("film", "Only quotes about this film", "film"),
                     Option(
                         "kind",

@@ -201,7 +201,7 @@ def form_for(cmd: Command, parent: Command | None = None) -> Form:
     command run without its input with a dialog (e.g. pasting a review)."""
     path = f"{parent.name}:{cmd.name}" if parent else cmd.name
     fields = tuple(
-        FormField(o.name, o.description, o.required, o.long, o.max_length)
+        FormField(o.name, o.description, o.required, o.long, o.max_length, o.example)
         for o in cmd.options
         if o.type != "boolean"
     )

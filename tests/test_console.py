@@ -56,7 +56,8 @@ async def test_console_buttons_are_typed_by_label(core: Core) -> None:
     text = await chat(core, "/quote nosferatu\nanother\npost\npost\n")
     assert text.count("[post]  [another]  [cancel]") == 2  # the preview, then Another's
     assert "(preview removed)" in text
-    assert "(posted to the channel, shared by you)" in text
+    assert "(preview replaced)" in text
+    assert "(in the channel, shared by you)" in text
     # The buttons went with the preview: a second "post" is not a click any more.
     assert text.rstrip().endswith("/help lists them.")
 

@@ -24,6 +24,7 @@ from bot.reply import Form, Reply
 CALLER = Caller("console", "console", user="you", admin=True, admins="admins")
 PROMPT = "pullquote> "
 QUIT = ("/quit", "/exit", "quit", "exit")
+ORIGINAL = {"replace": "replaced", "delete": "removed"}
 
 
 class ConsoleChat:
@@ -59,7 +60,8 @@ class ConsoleChat:
         if line.startswith("/"):
             reply = await self.core.line(line, CALLER)
         elif (action := self.buttons.get(line.lower())) is not None:
-            reply = await self.core.click(action.id, CALLER, shown_at=self.shown_at)
+            await self.click(action)
+            return True
         else:
             hint = "Commands start with a slash, e.g. /quote her. /help lists them."
             if self.buttons:
@@ -69,15 +71,18 @@ class ConsoleChat:
         await self.show(reply)
         return True
 
+    async def click(self, action: Action) -> None:
+        """Click one of the buttons shown and show what it does."""
+        await self.show(await self.core.click(action.id, CALLER, shown_at=self.shown_at))
+
     async def show(self, reply: Reply) -> None:
         """Print a reply: error, note, cards, where it went, and its buttons."""
         if reply.form is not None:
             await self.show(await self.fill(reply.form))
             return
-        if reply.original == "delete" or (reply.original == "replace" and reply.cards):
+        if reply.original != "keep":
             self.buttons = {}
-            if reply.original == "delete":
-                self.out.print(Text("(preview removed)", style="dim"))
+            self.out.print(Text(f"(preview {ORIGINAL[reply.original]})", style="dim"))
         if reply.visibility == "error":
             print_error(self.out, reply.text or "")
             return
@@ -85,9 +90,9 @@ class ConsoleChat:
             self.out.print(Text(reply.text, style="italic"))
         for card in reply.cards:
             print_card(self.out, card)
-        if reply.visibility == "public" and reply.shared_by:
-            self.out.print(Text(f"(posted to the channel, shared by {reply.shared_by})",
-                                style="dim"))
+        if reply.visibility == "public":
+            shared = f", shared by {reply.shared_by}" if reply.shared_by else ""
+            self.out.print(Text(f"(in the channel{shared})", style="dim"))
         if reply.actions:
             self.buttons = {a.label.lower(): a for a in reply.actions}
             self.shown_at = self.core.clock.now()

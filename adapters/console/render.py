@@ -38,11 +38,12 @@ def card_renderable(card: Card) -> RenderableType:
         parts.append(table)
     if card.url:
         parts.append(Text(card.url, style="underline dim"))
-    subtitle = Text(card.footer, style="dim") if card.footer else None
+    if card.footer:
+        # Inside the panel, not as its subtitle: a subtitle is cut to the panel's width.
+        parts.append(Text(card.footer, style="dim"))
     return Panel(
         Group(*parts),
         title=Text(card.title, style="bold"),
-        subtitle=subtitle,
         border_style=_STYLE.get(card.kind, "white"),
         expand=False,
     )
