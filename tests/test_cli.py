@@ -188,3 +188,43 @@ def test_extract_film_line_says_what_is_known() -> None:
     )
     assert film_line({"title": "Her", "year": None, "director": None}) == "Her"
     assert film_line({"title": None, "year": None, "director": None}) == "unknown"
+
+
+def loaded_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter has imported after running `code`."""
+    script = code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    full_env = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=full_env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+NOT_FOR_HELP = {"pydantic", "rich", "aiosqlite", "discord", "slack_bolt"}
+NOT_FOR_CARDS = {"discord", "slack_bolt", "slack_sdk"}
+
+
+def test_help_imports_only_the_command_line() -> None:
+    # Starting fast (issue 16) is importing little: --help needs typer and our CLI modules.
+    loaded = loaded_after(
+        "from adapters.cli import build\n"
+        "try:\n    build()(['--help'], prog_name='pullquote')\nexcept SystemExit:\n    pass"
+    )
+    assert "adapters.cli" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in NOT_FOR_HELP}
+    assert not {m for m in loaded if m.startswith("bot.extract")}
+
+
+def test_a_card_command_imports_no_platform_and_no_extraction(db: Path) -> None:
+    pullquote(db, "quote")  # a filled database (the sample), so nothing is ingested below
+    loaded = loaded_after(
+        "from adapters.cli import build\n"
+        "try:\n    build()(['quote', '--json'], prog_name='pullquote')\nexcept SystemExit:\n"
+        "    pass",
+        {"PULLQUOTE_DB": str(db)},
+    )
+    assert "bot.core" in loaded and "aiosqlite" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in NOT_FOR_CARDS}
+    assert "bot.extract.pipeline" not in loaded

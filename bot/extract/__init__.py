@@ -1,6 +1,10 @@
-"""Extraction: turn a review's text into quotes, release events and scored excerpts."""
+"""Extraction: turn a review's text into quotes, release events and scored excerpts.
 
-from bot.extract.pipeline import extract, extraction_to_json
+`extract` and `extraction_to_json` load the pipeline (its pattern modules) on first use, so
+importing a small part such as `bot.extract.outlets` stays cheap (the CLI starts faster)."""
+
+from typing import TYPE_CHECKING, Any
+
 from bot.extract.types import (
     Context,
     Excerpt,
@@ -10,6 +14,9 @@ from bot.extract.types import (
     ReleaseEvent,
     Sentence,
 )
+
+if TYPE_CHECKING:
+    from bot.extract.pipeline import extract, extraction_to_json
 
 __all__ = [
     "Context",
@@ -22,3 +29,11 @@ __all__ = [
     "extract",
     "extraction_to_json",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("extract", "extraction_to_json"):
+        from bot.extract import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)
