@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 
 from bot.cards import Card
 from bot.commands import COMMANDS, Command, command, shown
@@ -196,12 +196,19 @@ class Core:
         return suggest_zones(query, limit)
 
 
-def form_for(cmd: Command, parent: Command | None = None) -> Form:
+def form_for(
+    cmd: Command, parent: Command | None = None, *, required: Collection[str] = ()
+) -> Form:
     """A form asking for `cmd`'s options (all but yes/no ones), for handlers that answer a
-    command run without its input with a dialog (e.g. pasting a review)."""
+    command run without its input with a dialog (e.g. pasting a review). Such a command
+    declares those options optional (typed, one of them is enough); `required` names the
+    fields the form insists on."""
     path = f"{parent.name}:{cmd.name}" if parent else cmd.name
     fields = tuple(
-        FormField(o.name, o.description, o.required, o.long, o.max_length, o.example)
+        FormField(
+            o.name, o.description, o.required or o.name in required, o.long, o.max_length,
+            o.example,
+        )
         for o in cmd.options
         if o.type != "boolean"
     )
