@@ -553,3 +553,18 @@ async def test_ten_thousand_character_quote_fits_with_attribution(slack: Harness
     await slack.click(buttons_["post"])
     await slack.fake.wait_for(lambda: len(slack.fake.posts()) == 1)
     assert_within_limits(slack.fake.posts()[0].data)
+
+
+async def test_a_failing_delivery_claim_does_nothing_and_says_so(
+    slack: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(key: str) -> bool:
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(slack.core.core, "claim", broken)
+    status, body = await slack.command("quote public:yes")
+    assert (status, body) == (200, "")
+    msg = (await slack.reply()).data
+    assert msg["response_type"] == "ephemeral" and "Something went wrong" in msg["text"]
+    assert "disk I/O error" not in msg["text"] and "disk I/O error" in caplog.text
+    assert slack.fake.posts() == []  # not claimed, so not done

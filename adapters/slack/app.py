@@ -38,6 +38,7 @@ from adapters.slack.admin import AdminCheck, admin_ids
 from adapters.slack.client import NotInChannel, make_client, publish, respond
 from bot.app import App
 from bot.config import ConfigError
+from bot.core import GENERIC_ERROR
 from bot.invocation import Caller
 from bot.reply import Form, Reply
 
@@ -126,7 +127,7 @@ class SlackAdapter:
         """Ack `/pullquote` with its answer if that is ready within `ack_budget`, else empty
         (the answer then goes to response_url)."""
         slot: asyncio.Future[Body | None] = asyncio.get_running_loop().create_future()
-        self._start(self._command(body, slot), "command")
+        self._start(self._command(body, slot), "command", body)
         if not slot.done() and self.ack_budget > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(slot), self.ack_budget)
@@ -138,24 +139,28 @@ class SlackAdapter:
         """Ack a button at once and act on it after (block_actions answers can only replace
         or delete the preview through response_url)."""
         await ack()
-        self._start(self._click(body), "button")
+        self._start(self._click(body), "button", body)
 
     async def on_submission(self, ack: AsyncAck, body: Body) -> None:
         """Close a submitted form's modal at once and run its command after."""
         await ack()
-        self._start(self._submission(body), "form")
+        self._start(self._submission(body), "form", body)
 
-    def _start(self, work: Coroutine[Any, Any, None], what: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._logged(work, what))
+    def _start(self, work: Coroutine[Any, Any, None], what: str, body: Body) -> None:
+        task = asyncio.get_running_loop().create_task(self._logged(work, what, body))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _logged(self, work: Coroutine[Any, Any, None], what: str) -> None:
-        # The core answers every error of its own; what fails here is Slack's side.
+    async def _logged(self, work: Coroutine[Any, Any, None], what: str, body: Body) -> None:
+        # The core answers every error of its own; what fails here is the transport (the
+        # delivery claim, Slack's API): logged once, and the user told if we still can.
         try:
             await work
         except Exception:
             log.exception("slack %s failed", what)
+            with contextlib.suppress(Exception):
+                failed = replies.message(Reply.error(GENERIC_ERROR))
+                await respond(self.client, body.get("response_url"), failed or {})
 
     async def drain(self, grace: float = 5.0) -> None:
         """Let work already acked finish (up to `grace` seconds), then cancel the rest."""
