@@ -208,6 +208,8 @@ class SQLiteStore:
         # interleave, or one task's statements would land in another's transaction.
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self._claim_queue: list[tuple[str, asyncio.Future[bool]]] = []
+        self._claimer: asyncio.Task[None] | None = None
         self._checkpointer: asyncio.Task[None] | None = None
         self._checkpointing = False
         # (channel, snippet id, unix time) and (key, unix time), formatted when written.
@@ -433,14 +435,32 @@ class SQLiteStore:
 
     async def claim(self, key: str) -> bool:
         """Claim `key`: True for the first caller, False afterwards (for CLAIM_DAYS, after
-        which claims are pruned). The primary key makes this atomic across connections and
-        processes."""
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-        async with self._write_lock:
-            cursor = await self._conn.execute(
-                "INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", (key, now)
-            )
-        return cursor.rowcount == 1
+        which claims are pruned); written (durably) before this returns. The primary key
+        makes this atomic across connections and processes. Claims made while a batch is
+        being written go in the next one: one transaction and one trip to the database
+        thread per batch, so a burst of Slack deliveries costs a few writes, not one each
+        (without it, the durable claim cost Slack's throughput ~0.33 ms of CPU a command)."""
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._claim_queue.append((key, waiter))
+        if self._claimer is None or self._claimer.done():
+            self._claimer = asyncio.create_task(self._write_claims())
+        return await waiter
+
+    async def _write_claims(self) -> None:
+        while self._claim_queue:
+            batch, self._claim_queue = self._claim_queue, []
+            keys = [key for key, _ in batch]
+            try:
+                async with self._write_lock:
+                    won = await self._in_db_thread(functools.partial(_insert_claims, keys=keys))
+            except Exception as exc:
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                continue
+            for (_, waiter), first in zip(batch, won, strict=True):
+                if not waiter.done():
+                    waiter.set_result(first)
 
     async def prune_claims(self, older_than: dt.timedelta = dt.timedelta(days=CLAIM_DAYS)) -> int:
         """Delete claims made more than `older_than` ago; how many went. Runs in batches,
@@ -705,6 +725,8 @@ class SQLiteStore:
     async def close(self) -> None:
         """Close the connection (safe to call twice)."""
         if not self._closed:
+            if self._claimer is not None:
+                await asyncio.gather(self._claimer, return_exceptions=True)
             if self._flusher is not None:
                 self._flusher.cancel()
                 await asyncio.gather(self._flusher, return_exceptions=True)
@@ -843,6 +865,26 @@ _TRIM_HISTORY = """
     WHERE channel = ? AND id <= (SELECT id FROM channel_history WHERE channel = ?
                                  ORDER BY id DESC LIMIT 1 OFFSET ?)
 """
+
+
+def _insert_claims(conn: sqlite3.Connection, *, keys: list[str]) -> list[bool]:
+    """Claim `keys` in one transaction; for each, whether this was its first claim."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        won = [
+            conn.execute(
+                "INSERT OR IGNORE INTO claims (key, claimed_at) VALUES (?, ?)", (key, now)
+            ).rowcount
+            == 1
+            for key in keys
+        ]
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return won
 
 
 def _write_behind(
