@@ -29,7 +29,8 @@ class CardField:
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A button under a card; `id` is what the adapter sends back to the core."""
+    """A button under a reply's cards (`Reply.actions`); `id` is what the front end sends
+    back to the core when it is clicked."""
 
     id: str
     label: str
@@ -62,7 +63,6 @@ class Card:
     url: str | None = None
     footer: str | None = None
     spoiler: bool = False
-    actions: tuple[Action, ...] = ()
     film: FilmRef | None = None
     critic: str | None = None
     outlet: str | None = None
