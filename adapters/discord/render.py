@@ -105,25 +105,26 @@ def _quote(body: str, budget: int, *, spoiler: bool) -> str:
     return fit(inner, budget, render)
 
 
-def _attribution_line(attribution: str | None) -> str:
-    return f"\n— {fit(attribution, ATTRIBUTION)}" if attribution else ""
+def one_line(text: str | None) -> str:
+    """`text` with every run of whitespace (line breaks included) made one space: an
+    attribution is one line under the quote, blank when there is nothing to show."""
+    return " ".join(text.split()) if text else ""
 
 
 def _snippet_text(card: Card, budget: int) -> str:
     """Quote plus attribution in `budget` units, the attribution budgeted first."""
-    attribution = _attribution_line(card.attribution)
-    if units(attribution) > budget // 2:
-        attribution = f"\n— {fit(card.attribution or '', max(budget // 2 - 3, 1))}"
+    who = one_line(card.attribution)
+    attribution = f"\n— {fit(who, min(ATTRIBUTION, max(budget // 2 - 3, 1)))}" if who else ""
     return _quote(card.body, budget - units(attribution), spoiler=card.spoiler) + attribution
 
 
 def _description(card: Card, budget: int) -> str:
-    if card.snippet_id is not None or card.attribution:
-        return _snippet_text(card, budget)
     if card.kind == "search" and card.results:
         sep = "\n\n"
         share = (budget - len(sep) * (len(card.results) - 1)) // len(card.results)
         return sep.join(_snippet_text(r, share) for r in card.results)
+    if card.snippet_id is not None or card.attribution:
+        return _snippet_text(card, budget)
     render = (lambda t: f"||{escape(t)}||") if card.spoiler else escape
     return fit(card.body, budget, render)
 
@@ -139,7 +140,7 @@ def render_card(card: Card, *, content: str | None = None) -> Message:
     title = _shown(fit(card.title, TITLE)) or ""
     footer = _shown(plain(card.footer, FOOTER_ROOM)) if card.footer else None
     room = TOTAL - units(title) - units(footer or "")
-    description = _shown(_description(card, min(DESCRIPTION, room))) if card.body else None
+    description = _shown(_description(card, min(DESCRIPTION, room)))
     room -= units(description or "")
 
     embed = discord.Embed(

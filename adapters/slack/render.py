@@ -88,16 +88,17 @@ def _link(url: str | None) -> str | None:
     return text if units(text) <= CONTEXT_TEXT else None
 
 
-def _attribution_line(card: Card) -> str:
-    return f"— _{escape(card.attribution)}_" if card.attribution else ""
+def one_line(text: str | None) -> str:
+    """`text` with every run of whitespace (line breaks included) made one space: an
+    attribution is one line under the quote, blank when there is nothing to show."""
+    return " ".join(text.split()) if text else ""
 
 
 def snippet_text(card: Card, limit: int = SECTION_TEXT) -> str:
     """The quote and its attribution as one mrkdwn string within `limit`: the body is
-    shortened, the attribution never (it is cut only if it alone would not fit)."""
-    attribution = _attribution_line(card)
-    if units(attribution) > limit // 2:
-        attribution = "— _" + fit(card.attribution or "", limit // 2, reserve=4) + "_"
+    shortened, the attribution never (it is cut only if it alone would take over half)."""
+    who = one_line(card.attribution)
+    attribution = f"— _{fit(who, limit // 2, reserve=4)}_" if who else ""
     reserve = units(attribution) + 1 if attribution else 0
     body = fit(slack_commands(card.body), limit, reserve=reserve)
     return f"{body}\n{attribution}" if attribution else body
@@ -171,14 +172,14 @@ def card_blocks(
     if card.spoiler:
         head.append(_context(":warning: *Spoiler*"))
 
-    body: list[Block]
+    texts: list[str]
     if card.results:
-        body = [_section(snippet_text(r)) for r in card.results]
+        texts = [snippet_text(r) for r in card.results]
     elif card.attribution:
-        body = [_section(snippet_text(card))]
+        texts = [snippet_text(card)]
     else:
-        body = [_section(c) for c in _split_lines(slack_commands(card.body), SECTION_TEXT)]
-    body += _field_sections(card)
+        texts = _split_lines(slack_commands(card.body), SECTION_TEXT)
+    body = [_section(t) for t in texts if t.strip()] + _field_sections(card)
 
     tail: list[Block] = []
     link = _link(card.url)
@@ -199,7 +200,7 @@ def card_blocks(
 def fallback_text(card: Card) -> str:
     """The escaped notification text shown where blocks are not (push, screen readers)."""
     first = card.body.split("\n", 1)[0]
-    who = f" — {fit(card.attribution, 100)}" if card.attribution else ""
+    who = f" — {fit(one_line(card.attribution), 100)}" if one_line(card.attribution) else ""
     return fit(f"{card.title}: {first}", FALLBACK_TEXT, reserve=units(who)) + who
 
 
