@@ -8,16 +8,22 @@ to a published schema) and checked against Slack's documented limits (`slack_lim
 app manifest is validated against Slack's manifest JSON Schema.
 
 Lengths are checked both in code points (what JSON Schema counts) and in UTF-16 units
-(what JavaScript counts): a flag emoji is 2 code points and 4 units. The schemas come from
-the team's specs folder beside the checkout; where it is absent, the schema checks are
-skipped (`DISCORD_SPEC_MISSING`, `SLACK_SPEC_MISSING` say why) and the documented limits
-still apply. The fakes (tests/discord_fake.py, tests/slack_fake.py) run these checks on
-every request they receive."""
+(what JavaScript counts): a flag emoji is 2 code points and 4 units.
+
+The schemas are the platforms' own, published under the MIT licence: Discord's
+discord-api-spec repository (specs/openapi.json, saved as discord-openapi.json) and
+Slack's manifest-schema repository (its schemas/ folder, saved as slack-manifest-schema/).
+They are looked for in $PULLQUOTE_SPECS, else in shared/specs beside the checkout; where
+they are absent, the schema checks are skipped (`DISCORD_SPEC_MISSING`,
+`SLACK_SPEC_MISSING` say why) and the documented limits still apply. The fakes
+(tests/discord_fake.py, tests/slack_fake.py) run these checks on every request they
+receive."""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import unicodedata
 import warnings
@@ -34,18 +40,23 @@ from referencing.jsonschema import DRAFT7, DRAFT202012
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
-SPECS = Path(__file__).resolve().parents[1].parent / "shared" / "specs"
+SPECS = Path(
+    os.environ.get("PULLQUOTE_SPECS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "specs"
+)
 DISCORD_OPENAPI = SPECS / "discord-openapi.json"
 SLACK_MANIFEST_SCHEMA = SPECS / "slack-manifest-schema" / "manifest.schema.json"
 SLACK_MANIFEST = Path(__file__).resolve().parents[1] / "deploy" / "slack-manifest.yml"
 
 DISCORD_SPEC_MISSING = (
-    f"Discord's OpenAPI description is not at {DISCORD_OPENAPI} (the team's specs folder, "
-    "shared/specs beside the checkout): schema checks skipped"
+    f"Discord's OpenAPI description is not at {DISCORD_OPENAPI} (set PULLQUOTE_SPECS to "
+    "a folder holding discord-api-spec's specs/openapi.json as discord-openapi.json): "
+    "schema checks skipped"
 )
 SLACK_SPEC_MISSING = (
-    f"Slack's manifest JSON Schema is not at {SLACK_MANIFEST_SCHEMA} (the team's specs "
-    "folder, shared/specs beside the checkout): manifest check skipped"
+    f"Slack's manifest JSON Schema is not at {SLACK_MANIFEST_SCHEMA} (set PULLQUOTE_SPECS "
+    "to a folder holding manifest-schema's schemas/ as slack-manifest-schema/): manifest "
+    "check skipped"
 )
 
 FORMATS = FormatChecker()

@@ -6,6 +6,7 @@ entity, or lose the attribution when the body is cut."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -172,6 +173,16 @@ async def test_hostile_reviews_through_discord(
             discord_gateway_url=fake.gateway_url,
         )
         service = Service(hostile_store, today=lambda: TODAY, rng=random.Random(5))
+        if defer_after == 0.0:
+            # Another answers from memory at once; a little latency makes it defer and
+            # then edit the preview through the webhook (PATCH @original).
+            another = service.another
+
+            async def slow_another(*args: Any, **kwargs: Any) -> Card:
+                await asyncio.sleep(0.01)
+                return await another(*args, **kwargs)
+
+            service.another = slow_another  # type: ignore[method-assign]
         client = build_client(
             App(settings, hostile_store, service), defer_after=defer_after,
             guild_ready_timeout=0.01,
