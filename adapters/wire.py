@@ -44,6 +44,12 @@ def cut(text: str, limit: int) -> str:
     return out
 
 
+def one_line(text: str | None) -> str:
+    """`text` with every run of whitespace (line breaks included) made one space: an
+    attribution is one line under its quote, blank when there is nothing to show."""
+    return " ".join(text.split()) if text else ""
+
+
 def fit(raw: str, budget: int, render: Callable[[str], str] = str) -> str:
     """`render(shorten(raw, n))` for the largest n whose result fits in `budget` units: the
     cut falls at a sentence or word boundary of the raw text, and escaping (which `render`

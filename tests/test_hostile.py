@@ -226,8 +226,16 @@ async def drive_discord(fake: FakeDiscord, films: list[str]) -> None:
         message = fake.messages[int(message["id"])]
         click = await fake.click(message, buttons(message)["Post"])
         await fake.wait_for("DELETE", webhook_path(click, "/messages/@original"))
+    for value in films[:8]:
+        for sub, options in (
+            ("set", {"time": "09:00", "timezone": "Europe/London", "film": value}),
+            ("status", {}), ("now", {}), ("off", {}),
+        ):
+            await answered(fake, await fake.slash("daily", options, sub=sub, admin=True))
     for text in hostile.TEXTS:
         query = text.strip()[:200] or "x"
+        await answered(fake, await fake.slash(
+            "daily", {"time": query[:20], "timezone": query}, sub="set", admin=True))
         for name, options in (("search", {"text": query}), ("quote", {"film": query}),
                               ("release", {"film": "Film 2 " + query[:150]})):
             await answered(fake, await fake.slash(name, options))
@@ -255,6 +263,7 @@ def check_discord_calls(fake: FakeDiscord) -> None:
 
 async def test_hostile_reviews_through_slack(hostile_store: SQLiteStore, tmp_path: Path) -> None:
     fake = await FakeSlack().start()
+    fake.users["U0ALICE"] = {"is_admin": True}
     try:
         settings = slack_settings(fake, tmp_path / "hostile.db")
         service = Service(hostile_store, today=lambda: TODAY, rng=random.Random(5))
@@ -298,9 +307,14 @@ async def drive_slack(slack: Harness, films: list[str]) -> None:
             before = len(fake.posts())
             await slack.click(verbs["post"])
             await fake.wait_for(lambda n=before: len(fake.posts()) > n)
+    for value in films[:8]:
+        for line in (f"daily set 09:00 Europe/London film:{value}", "daily status",
+                     "daily now", "daily off"):
+            await reply_to(slack, line)
     for text in hostile.TEXTS:
         query = " ".join(text.split())[:150] or "x"
-        for line in (f"search {query}", f"quote {query}", f"release Film 2 {query}", query):
+        for line in (f"search {query}", f"quote {query}", f"release Film 2 {query}", query,
+                     f"daily set {query[:20]} {query}", "help"):
             await reply_to(slack, line)
 
 

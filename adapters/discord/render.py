@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import discord
 
 from adapters import wire
-from adapters.wire import units, web_url
+from adapters.wire import one_line, units, web_url
 from bot.cards import Card
 
 CONTENT = 2000
@@ -103,12 +103,6 @@ def _quote(body: str, budget: int, *, spoiler: bool) -> str:
         return f"||{out}||" if spoiler else out
 
     return fit(inner, budget, render)
-
-
-def one_line(text: str | None) -> str:
-    """`text` with every run of whitespace (line breaks included) made one space: an
-    attribution is one line under the quote, blank when there is nothing to show."""
-    return " ".join(text.split()) if text else ""
 
 
 def _snippet_text(card: Card, budget: int) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters import wire
-from adapters.wire import units, web_url
+from adapters.wire import one_line, units, web_url
 from bot.cards import Action, Card
 from bot.commands import COMMANDS
 
@@ -66,7 +66,7 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def plain(text: str, limit: int) -> dict[str, Any]:
     """A plain_text object (never parsed for mentions), shortened to `limit`."""
-    shown = wire.fit(text, limit) if text.strip() else ""
+    shown = wire.fit(text, limit)
     return {"type": "plain_text", "text": shown if shown.strip() else BLANK, "emoji": True}
 
 
@@ -86,12 +86,6 @@ def _link(url: str | None) -> str | None:
         return None
     text = f"<{link.replace('&', '&amp;')}|{_READ}>"
     return text if units(text) <= CONTEXT_TEXT else None
-
-
-def one_line(text: str | None) -> str:
-    """`text` with every run of whitespace (line breaks included) made one space: an
-    attribution is one line under the quote, blank when there is nothing to show."""
-    return " ".join(text.split()) if text else ""
 
 
 def snippet_text(card: Card, limit: int = SECTION_TEXT) -> str:
@@ -200,7 +194,8 @@ def card_blocks(
 def fallback_text(card: Card) -> str:
     """The escaped notification text shown where blocks are not (push, screen readers)."""
     first = card.body.split("\n", 1)[0]
-    who = f" — {fit(one_line(card.attribution), 100)}" if one_line(card.attribution) else ""
+    attribution = one_line(card.attribution)
+    who = f" — {fit(attribution, 100)}" if attribution else ""
     return fit(f"{card.title}: {first}", FALLBACK_TEXT, reserve=units(who)) + who
 
 
@@ -220,6 +215,6 @@ def message(
 
 def error_message(text: str) -> dict[str, Any]:
     """An ephemeral reply for a user-facing error or hint (escaped, within limits)."""
-    body = fit(slack_commands(text), SECTION_TEXT) if text.strip() else ""
+    body = fit(slack_commands(text), SECTION_TEXT)
     body = body if body.strip() else BLANK
     return {"text": body, "blocks": [_section(body)]}
