@@ -59,6 +59,16 @@ def fit(text: str, limit: int, *, reserve: int = 0) -> str:
     return wire.fit(text, max(limit - reserve, 1), escape)
 
 
+def _shown(text: str) -> str:
+    return escape(slack_commands(text))
+
+
+def fit_text(text: str, limit: int, *, reserve: int = 0) -> str:
+    """`fit` for core text that may name commands: shortened first, then its `/quote`
+    references rewritten (`slack_commands`) and escaped, so the work is on what is shown."""
+    return wire.fit(text, max(limit - reserve, 1), _shown)
+
+
 def mrkdwn(text: str) -> dict[str, Any]:
     """A mrkdwn text object for already-escaped text; `verbatim` stops auto-linking."""
     return {"type": "mrkdwn", "text": text, "verbatim": True}
@@ -94,7 +104,7 @@ def snippet_text(card: Card, limit: int = SECTION_TEXT) -> str:
     who = one_line(card.attribution)
     attribution = f"— _{fit(who, limit // 2, reserve=4)}_" if who else ""
     reserve = units(attribution) + 1 if attribution else 0
-    body = fit(slack_commands(card.body), limit, reserve=reserve)
+    body = fit_text(card.body, limit, reserve=reserve)
     return f"{body}\n{attribution}" if attribution else body
 
 
@@ -103,9 +113,9 @@ def _split_lines(text: str, limit: int) -> list[str]:
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        piece = escape(line)
+        piece = _shown(line)
         if units(piece) > limit:
-            piece = fit(line, limit)
+            piece = fit_text(line, limit)
         candidate = f"{current}\n{piece}" if current else piece
         if units(candidate) <= limit:
             current = candidate
@@ -121,9 +131,9 @@ def _split_lines(text: str, limit: int) -> list[str]:
 def _field_sections(card: Card) -> list[Block]:
     fields = [
         mrkdwn(
-            fit(slack_commands(f.name), FIELD_TEXT // 4, reserve=2).join(("*", "*"))
+            fit_text(f.name, FIELD_TEXT // 4, reserve=2).join(("*", "*"))
             + "\n"
-            + fit(slack_commands(f.value), FIELD_TEXT, reserve=FIELD_TEXT // 4 + 1)
+            + fit_text(f.value, FIELD_TEXT, reserve=FIELD_TEXT // 4 + 1)
         )
         for f in card.fields
     ]
@@ -172,7 +182,7 @@ def card_blocks(
     elif card.attribution:
         texts = [snippet_text(card)]
     else:
-        texts = _split_lines(slack_commands(card.body), SECTION_TEXT)
+        texts = _split_lines(card.body, SECTION_TEXT)
     body = [_section(t) for t in texts if t.strip()] + _field_sections(card)
 
     tail: list[Block] = []
@@ -180,7 +190,7 @@ def card_blocks(
     if link:
         tail.append(_context(link))
     if card.footer and card.footer.strip():
-        tail.append(_context(fit(slack_commands(card.footer), CONTEXT_TEXT)))
+        tail.append(_context(fit_text(card.footer, CONTEXT_TEXT)))
     if shared_by and _USER_ID.match(shared_by):
         tail.append(_context(f"shared by <@{shared_by}>"))
     tail += action_blocks(actions)
@@ -215,6 +225,6 @@ def message(
 
 def error_message(text: str) -> dict[str, Any]:
     """An ephemeral reply for a user-facing error or hint (escaped, within limits)."""
-    body = fit(slack_commands(text), SECTION_TEXT)
+    body = fit_text(text, SECTION_TEXT)
     body = body if body.strip() else BLANK
     return {"text": body, "blocks": [_section(body)]}
