@@ -214,7 +214,7 @@ def _describe(error: ValidationError) -> str:
     message = leaf.message
     if len(message) > 300:  # jsonschema's message repeats the whole value
         what = _BROKEN.get(str(leaf.validator), f"fails {leaf.validator}")
-        message = f"{_short(leaf.instance)} {what} {leaf.validator_value!r}"
+        message = f"{_short(leaf.instance)} {what} {_short(leaf.validator_value)}"
     return f"{leaf.json_path}: {message}"
 
 
@@ -641,6 +641,16 @@ def slack_manifest_violations(manifest: JSON) -> list[str]:
             ref, Resource.from_contents(contents, default_specification=DRAFT7)
         )
     validator = Draft7Validator(entry, registry=registry, format_checker=FORMATS)
+    if validator.is_valid(manifest):
+        return []
+    # The entry point only picks a version; that version's own errors say what is wrong.
+    version = (manifest.get("_metadata") or {}).get("major_version", 1)
+    chosen = next((r for r in _refs(entry) if r.endswith(f".{version}.0.0.json")), None)
+    if chosen is not None:
+        versioned = Draft7Validator({"$ref": chosen}, registry=registry, format_checker=FORMATS)
+        found = [_describe(e) for e in versioned.iter_errors(manifest)]
+        if found:
+            return found
     return [_describe(e) for e in validator.iter_errors(manifest)]
 
 

@@ -320,5 +320,8 @@ def test_the_manifest_check_catches_mistakes() -> None:
     manifest = load_manifest()
     manifest["features"]["slash_commands"][0]["command"] = "pullquote"  # no leading slash
     manifest["settings"]["made_up"] = True
-    problems = slack_manifest_violations(manifest)
-    assert problems, "a broken manifest passed"
+    manifest["display_information"]["name"] = "x" * 40
+    problems = " | ".join(slack_manifest_violations(manifest))
+    assert "slash_commands[0].command: 'pullquote' does not match" in problems
+    assert "'made_up' was unexpected" in problems
+    assert "display_information.name" in problems and "is too long" in problems
