@@ -185,16 +185,15 @@ class DiscordSpec:
         return [_describe(error) for error in best]
 
     def _branches(self, pointer: str, body: JSON) -> list[str]:
-        """The schema's anyOf/oneOf branches that `body`'s "type" can belong to (all of
-        them when there is no such discriminator); the schema itself when it has none.
-        Only for readable errors and speed: a branch left out would fail on "type"."""
+        """The schema's anyOf branches that `body`'s "type" can belong to (all of them
+        when there is no such discriminator); the schema itself when it is no anyOf. Only
+        for readable errors and speed: a branch left out would fail on "type"."""
         schema = self._resolve(pointer)
-        key = "anyOf" if "anyOf" in schema else "oneOf" if "oneOf" in schema else None
-        if key is None or not isinstance(body, dict) or "type" not in body:
+        if "anyOf" not in schema or not isinstance(body, dict) or "type" not in body:
             return [pointer]
         out = []
-        for i, branch in enumerate(schema[key]):
-            target = branch["$ref"][1:] if "$ref" in branch else f"{pointer}/{key}/{i}"
+        for i, branch in enumerate(schema["anyOf"]):
+            target = branch["$ref"][1:] if "$ref" in branch else f"{pointer}/anyOf/{i}"
             enum = self._resolve(target).get("properties", {}).get("type", {}).get("enum")
             if enum is None or body["type"] in enum:
                 out.append(target)
