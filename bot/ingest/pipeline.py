@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.extract import Context, Extraction, extract
 from bot.extract.outlets import canonical_outlet
+from bot.ingest.film_hint import first_release_year, title_from_name
 from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
 from storage.protocol import Store
 from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
@@ -67,7 +68,34 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewReview:
+NO_FILM = "no film named and none recognised in the text: pass --film (and --year)"
+
+
+def film_for(review: ReviewInput, result: Extraction, *, name: str | None = None) -> NewFilm:
+    """The film a review is about: its header, flags or page data first, then what the text
+    says (a lead, a headline), then its file `name` if the text agrees; the year also from
+    the first release the text dates. RejectedFile when the film cannot be told."""
+    title = review.film or result.film.title
+    year = review.year if review.year is not None else result.film.year
+    if title is None and name:
+        title, name_year = title_from_name(name, review.text)
+        year = year if year is not None else name_year
+    if title is None:
+        raise RejectedFile(NO_FILM, line=review.line)
+    if year is None:
+        year = first_release_year(result.releases)
+    return NewFilm(
+        title=title,
+        year=year,
+        director=review.director or result.film.director,
+        cast=review.cast or result.film.cast,
+        aliases=review.aliases,
+    )
+
+
+def to_new_review(
+    review: ReviewInput, result: Extraction, source: str, film: NewFilm | None = None
+) -> NewReview:
     """Map a read review and its extraction onto what the store keeps."""
     snippets: list[NewSnippet] = []
     for q in result.quotes:
@@ -105,14 +133,8 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
         NewRelease(r.region, r.year, r.month, r.day, r.event, r.start, r.end)
         for r in result.releases
     )
-    title = review.film or result.film.title or "Unknown film"
-    film = NewFilm(
-        title=title,
-        year=review.year if review.year is not None else result.film.year,
-        director=review.director or result.film.director,
-        cast=review.cast or result.film.cast,
-        aliases=review.aliases,
-    )
+    if film is None:
+        film = film_for(review, result)
     return NewReview(
         film=film,
         text=review.text,
@@ -128,20 +150,30 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
     )
 
 
+def prepare_review(review: ReviewInput, source: str, *, name: str | None = None) -> NewReview:
+    """Extract one read review and decide its film (CPU bound: call it in a worker thread);
+    `name` is its file's stem, a last hint for the film."""
+    ctx = Context(
+        film=review.film,
+        year=review.year,
+        published=review.published,
+        outlet=review.outlet,
+        critic=review.critic,
+    )
+    result = extract(review.text, ctx)
+    return to_new_review(review, result, source, film_for(review, result, name=name))
+
+
 def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
     """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
-    out: list[NewReview] = []
-    for review in read_file(path, defaults):
-        ctx = Context(
-            film=review.film,
-            year=review.year,
-            published=review.published,
-            outlet=review.outlet,
-            critic=review.critic,
+    return [
+        prepare_review(
+            review,
+            f"{path.name}:{review.line}" if review.line else path.name,
+            name=path.stem,
         )
-        source = f"{path.name}:{review.line}" if review.line else path.name
-        out.append(to_new_review(review, extract(review.text, ctx), source))
-    return out
+        for review in read_file(path, defaults, require_film=False)
+    ]
 
 
 async def ingest_files(
