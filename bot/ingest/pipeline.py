@@ -17,7 +17,7 @@ from bot.extract.outlets import canonical_outlet
 from bot.ingest.film_hint import first_release_year, title_from_name
 from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
 from storage.protocol import Store
-from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
+from storage.records import AddOutcome, NewFilm, NewRelease, NewReview, NewSnippet
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,15 @@ class IngestReport:
     releases_added: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    def count(self, outcomes: Iterable[AddOutcome]) -> None:
+        """Add what storing one item changed."""
+        for o in outcomes:
+            self.films_added += o.film_added
+            self.reviews_added += o.review_added
+            self.duplicates += not o.review_added
+            self.snippets_added += o.snippets_added
+            self.releases_added += o.releases_added
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
@@ -198,12 +207,7 @@ async def ingest_files(
             log.exception("ingest of %s failed", path)
             report.rejected.append((str(path), f"could not store it ({type(exc).__name__})"))
         else:
-            for o in outcomes:
-                report.films_added += o.film_added
-                report.reviews_added += o.review_added
-                report.duplicates += not o.review_added
-                report.snippets_added += o.snippets_added
-                report.releases_added += o.releases_added
+            report.count(outcomes)
         if on_file is not None:
             on_file(path)
     return report

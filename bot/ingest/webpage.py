@@ -35,7 +35,7 @@ def main_text(root: HtmlElement, url: str, headlines: tuple[str, ...]) -> str:
         include_tables=False,
         include_images=False,
         include_links=False,
-        deduplicate=True,
+        deduplicate=False,  # its cache spans documents: a page read twice would lose its text
     )
     raw = getattr(doc, "text", None) or ""
     lines = [" ".join(line.split()) for line in raw.split("\n")]
