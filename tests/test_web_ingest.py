@@ -4,7 +4,11 @@ targets mixed in one call."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import json
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -329,3 +333,53 @@ async def test_cards_from_wikipedia_credit_it(
     assert card.attribution == "Maren Holt, The Northern Lantern"
     assert card.footer == "from Wikipedia (CC BY-SA)"
     assert card.url == "https://en.wiki.example/wiki/The_Glass_Orchard_(film)"
+
+
+async def _cli(db: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_"))}
+    full_env.update(
+        {"PULLQUOTE_DB": str(db), "PULLQUOTE_SAMPLE": "false", "COLUMNS": "200"}, **(env or {})
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=full_env,
+        cwd=db.parent,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def test_cli_ingests_urls_and_wikipedia(
+    site: str, wiki: tuple[MediaWikiFake, str], tmp_path: Path
+) -> None:
+    _, api = wiki
+    db = tmp_path / "web.db"
+    env = {"PULLQUOTE_ALLOW_PRIVATE_URLS": "true", "WIKIPEDIA_API_URL": api}
+    code, out, err = await _cli(
+        db, "ingest", f"{site}/reviews/tin-lantern", "wikipedia:The Glass Orchard 2023",
+        f"{site}/paper.pdf", "--json", env=env,
+    )
+    report = json.loads(out)
+    assert code == 1 and report["reviews_added"] == 2, err
+    assert report["rejected"] == [[f"{site}/paper.pdf", "not a web page: application/pdf"]]
+    code, out, err = await _cli(
+        db, "quote", "the tin lantern", "--outlet", "Nordlicht Post", "--json", env=env
+    )
+    card = json.loads(out)
+    assert (card["critic"], card["film"]["year"]) == ("Henrik Sand", 1998), err
+    assert card["url"] == "https://ledger.example/reviews/tin-lantern"
+
+
+async def test_cli_refuses_private_urls_without_the_setting(
+    site: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "web.db"
+    port = site.rsplit(":", 1)[1]
+    code, out, err = await _cli(
+        db, "ingest", f"{site}/reviews/tin-lantern", f"http://localhost:{port}/culture/saltmarsh",
+        env={"PULLQUOTE_ALLOW_PRIVATE_URLS": "false"},
+    )
+    assert code == 1
+    assert f"rejected {site}/reviews/tin-lantern: refused: 127.0.0.1 is a loopback address" in err
+    assert "refused: localhost resolves to" in err
+    assert "Traceback" not in err + out
