@@ -100,7 +100,7 @@ def _render_template(t: Template) -> str:
     if name in ("rotten tomatoes prose",) and len(args) >= 3:
         return (
             f"On Rotten Tomatoes, the film holds an approval rating of {args[0]}% based on "
-            f"{args[2]} reviews, with an average rating of {args[1]}."
+            f"{args[2]} reviews, with an average rating of {args[1]}/10."
         )
     return ""
 
@@ -117,8 +117,6 @@ def _render_tag(tag: Tag) -> str:
     if name == "blockquote":
         text = " ".join(inner.split())
         return f"\n\n“{text}”\n\n" if text else ""
-    if name == "li" and tag.wiki_markup:
-        return inner
     return inner
 
 
@@ -174,16 +172,13 @@ def _tidy(text: str) -> str:
 
 def article_text(wikitext: str) -> str:
     """The lead and the release, box-office, home-media and reception sections as clean text;
-    each heading on its own line, as in our Markdown articles."""
+    each heading on its own line, as in our Markdown articles. The infobox and other
+    templates without prose render as nothing."""
     code = mwparserfromhell.parse(wikitext)
-    parts: list[str] = []
-    for i, section in enumerate(code.get_sections(levels=[2], include_lead=True)):
-        headings = section.filter_headings(recursive=False)
-        if i == 0 and not (headings and section.nodes and section.nodes[0] is headings[0]):
-            lead = render(_without_infoboxes(section))
-            parts.append(_tidy(lead))
-            continue
-        if not headings or not KEPT_SECTIONS.search(str(headings[0].title)):
+    lead, *sections = code.get_sections(levels=[2], include_lead=True)
+    parts = [_tidy(render(lead))]
+    for section in sections:
+        if not KEPT_SECTIONS.search(str(section.filter_headings(recursive=False)[0].title)):
             continue
         for sub in section.get_sections(include_lead=False, flat=True):
             heading = sub.filter_headings(recursive=False)[0]
@@ -191,14 +186,6 @@ def article_text(wikitext: str) -> str:
             if body:
                 parts.append(" ".join(render(heading.title).split()).strip("_ ") + "\n\n" + body)
     return "\n\n".join(p for p in parts if p)
-
-
-def _without_infoboxes(code: Wikicode) -> Wikicode:
-    copy = mwparserfromhell.parse(str(code))
-    for t in copy.filter_templates(recursive=False):
-        if _name(t).startswith(("infobox", "short description", "use ", "about", "for", "other")):
-            copy.remove(t)
-    return copy
 
 
 def film_dates(t: Template) -> list[Release]:

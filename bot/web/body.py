@@ -121,11 +121,13 @@ class CappedDecoder:
         self._chunks.append(data)
 
     def _too_large(self) -> None:
-        raise FetchError(f"too large: over {_megabytes(self._cap)}")
+        raise too_large(self._cap)
 
 
-def _megabytes(n: int) -> str:
-    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+def too_large(cap: int) -> FetchError:
+    """"too large: over 5 MB" (or KB for small caps)."""
+    size = f"{cap // (1024 * 1024)} MB" if cap >= 1024 * 1024 else f"{cap // 1024} KB"
+    return FetchError(f"too large: over {size}")
 
 
 def _codec(name: str | None) -> str | None:

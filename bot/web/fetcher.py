@@ -23,7 +23,15 @@ from yarl import URL
 
 from bot import __version__
 from bot.web.addresses import AddressPolicy, GuardedResolver, parse_numeric_host
-from bot.web.body import PAGE_TYPES, TEXT_TYPES, CappedDecoder, check_type, decode_body, media_type
+from bot.web.body import (
+    PAGE_TYPES,
+    TEXT_TYPES,
+    CappedDecoder,
+    check_type,
+    decode_body,
+    media_type,
+    too_large,
+)
 from bot.web.errors import FetchError
 
 USER_AGENT = f"Pullquote/{__version__} (film review bot)"
@@ -227,7 +235,7 @@ class Fetcher:
         if resp.content_length is not None and resp.content_length > limit and not (
             resp.headers.get("Content-Encoding")
         ):
-            raise FetchError(f"too large: over {limit // (1024 * 1024) or 1} MB")
+            raise too_large(limit)
         kind, charset = media_type(resp.headers.get("Content-Type"))
         if kind is not None:
             check_type(kind, accept, b"")
