@@ -383,3 +383,18 @@ async def test_cli_refuses_private_urls_without_the_setting(
     assert f"rejected {site}/reviews/tin-lantern: refused: 127.0.0.1 is a loopback address" in err
     assert "refused: localhost resolves to" in err
     assert "Traceback" not in err + out
+
+
+async def test_bad_targets_get_one_line_each(store: SQLiteStore) -> None:
+    targets, skipped = expand_targets(
+        ["ftp://x.example/a", "file:///etc/passwd", "wikipedia:", "http://[::1", "https://"]
+    )
+    assert not skipped
+    report = await ingest_targets(targets, store, Defaults())
+    assert [reason for _, reason in report.rejected] == [
+        "refused: only http and https URLs can be fetched, not ftp",
+        "refused: only http and https URLs can be fetched, not file",
+        "name an article: wikipedia:Her (film)",
+        "not a valid URL: http://[::1",
+        "not a valid URL (no host): https://",
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from storage.protocol import Store
 from storage.records import NewReview
 
 log = logging.getLogger(__name__)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,15}://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,9 @@ def web_settings(settings: Settings) -> WebSettings:
 
 
 def is_url(target: str) -> bool:
-    """Whether a target is a web address rather than a file."""
-    return target.lower().startswith(("http://", "https://"))
+    """Whether a target is a URL rather than a file (any scheme: the fetcher refuses all
+    but http and https with a clear line)."""
+    return _SCHEME.match(target) is not None
 
 
 def expand_targets(targets: Sequence[str]) -> tuple[list[str | Path], list[str]]:

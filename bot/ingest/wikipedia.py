@@ -40,7 +40,7 @@ class Article:
 
 def is_wikipedia_target(target: str) -> bool:
     """Whether a command-line or chat target names a Wikipedia article."""
-    return target[: len(PREFIX)].lower() == PREFIX and bool(target[len(PREFIX) :].strip())
+    return target[: len(PREFIX)].lower() == PREFIX
 
 
 def _film_title(article_title: str) -> tuple[str, int | None]:
