@@ -246,7 +246,9 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Review files or folders.")],
+    targets: Annotated[
+        list[str], typer.Argument(help="Review files, folders, URLs or wikipedia:Title.")
+    ],
     film: Annotated[str | None, typer.Option(help="Film, for files without a header.")] = None,
     year: Annotated[int | None, typer.Option(help="Film year.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet that published the review.")] = None,
@@ -257,9 +259,10 @@ def ingest(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add reviews: .txt/.md with an optional front-matter header, or .jsonl."""
-    from bot.ingest.pipeline import find_files, ingest_files
+    """Add reviews: .txt/.md (optional front-matter header), .jsonl, review page URLs and
+    wikipedia:Title articles; for URLs and articles the flags override what the page says."""
     from bot.ingest.readers import Defaults
+    from bot.ingest.targets import expand_targets, ingest_targets, web_settings
 
     defaults = Defaults(
         film=film,
@@ -269,7 +272,7 @@ def ingest(
         url=url,
         published=_parse_date(published),
     )
-    files, skipped = find_files(paths)
+    files, skipped = expand_targets(targets)
 
     async def go(app: App) -> int:
         show_bar = len(files) > 20 and not as_json and out.is_terminal
@@ -283,11 +286,12 @@ def ingest(
             transient=True,
         ) as progress:
             task = progress.add_task("", total=len(files))
-            report = await ingest_files(
+            report = await ingest_targets(
                 files,
                 app.store,
                 defaults,
-                on_file=lambda p: progress.update(task, advance=1, description=p.name),
+                web=web_settings(app.settings),
+                on_item=lambda name: progress.update(task, advance=1, description=name[-40:]),
             )
         report.skipped.extend(skipped)
         app.service.invalidate()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from bot.extract import Context, Extraction, extract
 from bot.extract.outlets import canonical_outlet
+from bot.ingest.film_hint import first_release_year, title_from_name
 from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
 from storage.protocol import Store
-from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
+from storage.records import AddOutcome, NewFilm, NewRelease, NewReview, NewSnippet
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,15 @@ class IngestReport:
     releases_added: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+    def count(self, outcomes: Iterable[AddOutcome]) -> None:
+        """Add what storing one item changed."""
+        for o in outcomes:
+            self.films_added += o.film_added
+            self.reviews_added += o.review_added
+            self.duplicates += not o.review_added
+            self.snippets_added += o.snippets_added
+            self.releases_added += o.releases_added
 
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
@@ -67,7 +77,34 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewReview:
+NO_FILM = "no film named and none recognised in the text: pass --film (and --year)"
+
+
+def film_for(review: ReviewInput, result: Extraction, *, name: str | None = None) -> NewFilm:
+    """The film a review is about: its header, flags or page data first, then what the text
+    says (a lead, a headline), then its file `name` if the text agrees; the year also from
+    the first release the text dates. RejectedFile when the film cannot be told."""
+    title = review.film or result.film.title
+    year = review.year if review.year is not None else result.film.year
+    if title is None and name:
+        title, name_year = title_from_name(name, review.text)
+        year = year if year is not None else name_year
+    if title is None:
+        raise RejectedFile(NO_FILM, line=review.line)
+    if year is None:
+        year = first_release_year(result.releases)
+    return NewFilm(
+        title=title,
+        year=year,
+        director=review.director or result.film.director,
+        cast=review.cast or result.film.cast,
+        aliases=review.aliases,
+    )
+
+
+def to_new_review(
+    review: ReviewInput, result: Extraction, source: str, film: NewFilm | None = None
+) -> NewReview:
     """Map a read review and its extraction onto what the store keeps."""
     snippets: list[NewSnippet] = []
     for q in result.quotes:
@@ -105,14 +142,8 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
         NewRelease(r.region, r.year, r.month, r.day, r.event, r.start, r.end)
         for r in result.releases
     )
-    title = review.film or result.film.title or "Unknown film"
-    film = NewFilm(
-        title=title,
-        year=review.year if review.year is not None else result.film.year,
-        director=review.director or result.film.director,
-        cast=review.cast or result.film.cast,
-        aliases=review.aliases,
-    )
+    if film is None:
+        film = film_for(review, result)
     return NewReview(
         film=film,
         text=review.text,
@@ -128,20 +159,30 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
     )
 
 
+def prepare_review(review: ReviewInput, source: str, *, name: str | None = None) -> NewReview:
+    """Extract one read review and decide its film (CPU bound: call it in a worker thread);
+    `name` is its file's stem, a last hint for the film."""
+    ctx = Context(
+        film=review.film,
+        year=review.year,
+        published=review.published,
+        outlet=review.outlet,
+        critic=review.critic,
+    )
+    result = extract(review.text, ctx)
+    return to_new_review(review, result, source, film_for(review, result, name=name))
+
+
 def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
     """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
-    out: list[NewReview] = []
-    for review in read_file(path, defaults):
-        ctx = Context(
-            film=review.film,
-            year=review.year,
-            published=review.published,
-            outlet=review.outlet,
-            critic=review.critic,
+    return [
+        prepare_review(
+            review,
+            f"{path.name}:{review.line}" if review.line else path.name,
+            name=path.stem,
         )
-        source = f"{path.name}:{review.line}" if review.line else path.name
-        out.append(to_new_review(review, extract(review.text, ctx), source))
-    return out
+        for review in read_file(path, defaults, require_film=False)
+    ]
 
 
 async def ingest_files(
@@ -166,12 +207,7 @@ async def ingest_files(
             log.exception("ingest of %s failed", path)
             report.rejected.append((str(path), f"could not store it ({type(exc).__name__})"))
         else:
-            for o in outcomes:
-                report.films_added += o.film_added
-                report.reviews_added += o.review_added
-                report.duplicates += not o.review_added
-                report.snippets_added += o.snippets_added
-                report.releases_added += o.releases_added
+            report.count(outcomes)
         if on_file is not None:
             on_file(path)
     return report
