@@ -174,6 +174,15 @@ def test_unknown_field_lists_a_handful_closest_first() -> None:
     assert known[0] == "critic" and len(known) <= 5
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["2013-12-18", "2013-12-18 10:30:00", "2013-12-18T10:30:00Z", "2013-12-18 10:30 +01:00"],
+)
+def test_published_may_carry_a_time(value: str) -> None:
+    review = read_text_review(f"---\nfilm: Her\npublished: {value}\n---\nBody.", Defaults())
+    assert review.published == dt.date(2013, 12, 18)
+
+
 def test_header_scalars_stay_text() -> None:
     review = read_text_review(
         "---\nfilm: Yes\nyear: 2004\nrating: ~\ndirector: 'null'\noutlet: 1e3\n---\nBody.",

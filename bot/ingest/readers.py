@@ -61,7 +61,11 @@ _SUGGESTIONS = 4
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.S | re.M)
 _OPENING_FENCE = re.compile(r"\A---[ \t]*\n")
 _YEAR = re.compile(r"[0-9]{1,6}")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATE = re.compile(  # a time after the date, as YAML timestamps allow, is accepted and unused
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r" *(?:Z|[+-][0-9]{1,2}(?::?[0-9]{2})?)?)?"
+)
 _URL = re.compile(r"https?://[^\s/]+\S*", re.I)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
