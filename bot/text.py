@@ -95,9 +95,9 @@ def inert(text: str, *, multiline: bool = False) -> str:
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def inert_json(data: Any) -> str:
-    """Indented JSON that is safe in a terminal yet keeps accents readable: json.dumps
-    escapes C0 controls itself; DEL, C1, bidi controls and lone surrogates become \\u escapes
-    too (they can only occur inside strings, so the JSON means the same)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+def inert_json(data: Any, *, indent: int | None = 2) -> str:
+    """JSON that is safe in a terminal yet keeps accents readable: json.dumps escapes C0
+    controls itself; DEL, C1, bidi controls and lone surrogates become \\u escapes too (they
+    can only occur inside strings, so the JSON means the same)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
