@@ -51,12 +51,15 @@ _LINE_BREAKS = re.compile(r"\r\n?")
 _SPACE_LIKE = re.compile(r"[\x0b\x0c\x85]")  # vertical tab, form feed, NEL: whitespace
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+_NEEDS_CLEANING = re.compile(f"[\\r\\ud800-\\udfff]|{_CONTROL}")
 
 
 def clean_text(text: str) -> str:
     """`text` with nothing a terminal could act on: escape sequences and control characters
     other than newline and tab removed (vertical tab, form feed and NEL become spaces),
     CR and CRLF made newlines, and any lone surrogate replaced by U+FFFD."""
+    if not _NEEDS_CLEANING.search(text):  # the usual case: one scan instead of four
+        return text
     # Plain-string replacements only: no Python call per match, however many there are.
     text = _LINE_BREAKS.sub("\n", text)
     text = _SPACE_LIKE.sub(" ", text)

@@ -318,3 +318,20 @@ def test_date_exists() -> None:
     assert not date_exists(2001, 2, 29) and not date_exists(2001, 2, 31)
     assert not date_exists(2001, 13, None) and not date_exists(2001, 4, 31)
     assert not date_exists(2001, None, 3) and date_exists(2001, None, None)
+
+
+def test_a_file_growing_while_read_stops_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.md"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 4096)
+    real_fstat = os.fstat
+
+    def fstat_before_it_grew(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, *st[1:6], 100, *st[7:10]))
+
+    monkeypatch.setattr(os, "fstat", fstat_before_it_grew)
+    with pytest.raises(RejectedFile, match="grew past the size limit"):
+        read_file(path, Defaults(film="Her"))

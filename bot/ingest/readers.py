@@ -68,7 +68,6 @@ _DATE = re.compile(  # a time after the date, as YAML timestamps allow, is accep
 )
 _URL = re.compile(r"https?://[^\s/]+\S*", re.I)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -232,16 +231,17 @@ def _shown(text: str, limit: int = 40) -> str:
 
 
 def _check_unicode(key: str, text: str, line: int | None) -> None:
-    found = _SURROGATE.search(text)
-    if found is None:
+    try:
+        text.encode("utf-8")  # fails only on lone surrogates; far faster than a regex scan
+    except UnicodeEncodeError as exc:
+        char = text[exc.start]
+    else:
         return
-    if 0xDC80 <= ord(found.group()) <= 0xDCFF:  # how Python carries undecodable bytes
+    if 0xDC80 <= ord(char) <= 0xDCFF:  # how Python carries undecodable bytes
         what = "a byte that is not UTF-8"
     else:
         what = "half of a UTF-16 surrogate pair, which is not a character (fix that escape)"
-    raise RejectedFile(
-        f"`{key}` is not valid text: it holds {inert(found.group())}, {what}", line=line
-    )
+    raise RejectedFile(f"`{key}` is not valid text: it holds {inert(char)}, {what}", line=line)
 
 
 def _text(key: str, value: Any, line: int | None, limit: int) -> str | None:
@@ -497,7 +497,7 @@ def read_jsonl(text: str, defaults: Defaults) -> list[ReviewInput]:
     reviews: list[ReviewInput] = []
     for number, raw in enumerate(io.StringIO(text, newline="\n"), start=1):
         raw = raw.lstrip("\ufeff")  # files joined with `cat` keep each one's byte-order mark
-        if not raw.strip():
+        if raw.isspace() or not raw:
             continue
         obj = _json_line(raw, number)
         body = obj.pop("text", None)
