@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.extract import Extraction, FilmGuess
 from bot.extract.types import ReleaseEvent
 from bot.ingest.files import find_files
-from bot.ingest.pipeline import ingest_files, to_new_review
+from bot.ingest.pipeline import ingest_files, prepare_review, to_new_review
 from bot.ingest.readers import Defaults, ReviewInput
 from storage.sqlite import SQLiteStore
 
@@ -121,3 +121,22 @@ def test_impossible_release_dates_from_extraction_are_not_stored() -> None:
     review = ReviewInput(text="Text.", film="Her")
     new = to_new_review(review, Extraction(FilmGuess("Her"), releases=events), "x.md")
     assert [(r.region, r.year, r.month, r.day) for r in new.releases] == [("FR", 2000, 2, 29)]
+
+
+def test_reviews_from_any_source_are_stored_inert() -> None:
+    """Web pages and articles build ReviewInputs themselves: prepare_review cleans them."""
+    dirty = ReviewInput(
+        text="\x1b]0;owned\x07Gripping \x1b[2Jand \u202eclever.\r\nIt opened on 3 March 2001.",
+        film="\x1b[31mRed\nFilm\x1b[0m",
+        critic="Eve\u2066",
+        outlet="The \x9bDaily",
+        cast=("A\x00", "\x1b[1m"),
+        url="https://example.org/\x1b[2J",
+    )
+    new = prepare_review(dirty, "page\x1b[2J.html")
+    assert new.film.title == "Red Film" and new.film.cast == ("A",)
+    assert (new.critic, new.outlet, new.url) == ("Eve", "The Daily", "https://example.org/")
+    assert new.text == "Gripping and clever.\nIt opened on 3 March 2001."
+    assert new.source == "page\\x1b[2J.html"
+    for s in new.snippets:
+        assert new.text[s.start : s.end] == s.text  # offsets index the cleaned text

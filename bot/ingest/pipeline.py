@@ -15,7 +15,14 @@ from pathlib import Path
 from bot.extract import Context, Extraction, extract
 from bot.extract.outlets import canonical_outlet
 from bot.ingest.film_hint import first_release_year, title_from_name
-from bot.ingest.readers import Defaults, RejectedFile, ReviewInput, date_exists, read_file
+from bot.ingest.readers import (
+    Defaults,
+    RejectedFile,
+    ReviewInput,
+    clean_review,
+    date_exists,
+    read_file,
+)
 from bot.text import clean_line, inert
 from storage.protocol import Store
 from storage.records import AddOutcome, NewFilm, NewRelease, NewReview, NewSnippet
@@ -144,7 +151,9 @@ def to_new_review(
 
 def prepare_review(review: ReviewInput, source: str, *, name: str | None = None) -> NewReview:
     """Extract one read review and decide its film (CPU bound: call it in a worker thread);
-    `name` is its file's stem, a last hint for the film."""
+    `name` is its file's stem, a last hint for the film. Every source passes here, so this
+    is where what is stored is made inert (files were cleaned when read; pages were not)."""
+    review = clean_review(review)
     ctx = Context(
         film=review.film,
         year=review.year,
@@ -153,12 +162,12 @@ def prepare_review(review: ReviewInput, source: str, *, name: str | None = None)
         critic=review.critic,
     )
     result = extract(review.text, ctx)
-    return to_new_review(review, result, source, film_for(review, result, name=name))
+    return to_new_review(review, result, inert(source), film_for(review, result, name=name))
 
 
 def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
     """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
-    name = inert(path.name)  # a file name may hold bytes that are not UTF-8
+    name = path.name
     return [
         prepare_review(review, f"{name}:{review.line}" if review.line else name, name=path.stem)
         for review in read_file(path, defaults, require_film=False)

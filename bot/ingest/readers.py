@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import dataclasses
 import datetime as dt
 import difflib
 import io
@@ -106,6 +107,27 @@ class ReviewInput:
     rating: str | None = None
     line: int | None = None
     """Where the review starts in its file (JSON Lines), for messages."""
+
+
+def _clean_name(value: str | None) -> str | None:
+    return clean_line(value) or None if value is not None else None
+
+
+def clean_review(review: ReviewInput) -> ReviewInput:
+    """`review` with nothing that could act on a terminal (`bot.text.clean_text`); names
+    on one line. Cheap when already clean, as everything read from a file is."""
+    return dataclasses.replace(
+        review,
+        text=clean_text(review.text),
+        film=_clean_name(review.film),
+        director=_clean_name(review.director),
+        cast=tuple(n for n in map(clean_line, review.cast) if n),
+        aliases=tuple(n for n in map(clean_line, review.aliases) if n),
+        outlet=_clean_name(review.outlet),
+        critic=_clean_name(review.critic),
+        url=_clean_name(review.url),
+        rating=_clean_name(review.rating),
+    )
 
 
 @dataclass(frozen=True, slots=True)
