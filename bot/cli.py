@@ -268,7 +268,7 @@ def ingest(
         str | None, typer.Option(help="Publication date, YYYY-MM-DD.")
     ] = None,
     follow_links: Annotated[
-        bool, typer.Option(help="Follow links that lead out of the folders given.")
+        bool, typer.Option("--follow-links", help="Follow links out of the folders given.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
