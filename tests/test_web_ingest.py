@@ -285,7 +285,7 @@ async def test_files_urls_and_wikipedia_in_one_call(
         'Hal Dorsey of The Evening Projector called it "a small film that glows like a lit '
         'window".\n'
     )
-    targets, skipped = expand_targets(
+    targets, found = expand_targets(
         [
             str(tmp_path / "reviews"),
             f"{site}/film/glass-orchard-review",
@@ -294,7 +294,7 @@ async def test_files_urls_and_wikipedia_in_one_call(
             "wikipedia:A Film Nobody Made",
         ]
     )
-    assert not skipped
+    assert not found.skipped and not found.rejected
     seen: list[str] = []
     report = await ingest_targets(
         targets,
@@ -386,10 +386,10 @@ async def test_cli_refuses_private_urls_without_the_setting(
 
 
 async def test_bad_targets_get_one_line_each(store: SQLiteStore) -> None:
-    targets, skipped = expand_targets(
+    targets, found = expand_targets(
         ["ftp://x.example/a", "file:///etc/passwd", "wikipedia:", "http://[::1", "https://"]
     )
-    assert not skipped
+    assert not found.skipped and not found.rejected
     report = await ingest_targets(targets, store, Defaults())
     assert [reason for _, reason in report.rejected] == [
         "refused: only http and https URLs can be fetched, not ftp",

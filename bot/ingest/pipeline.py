@@ -15,7 +15,15 @@ from pathlib import Path
 from bot.extract import Context, Extraction, extract
 from bot.extract.outlets import canonical_outlet
 from bot.ingest.film_hint import first_release_year, title_from_name
-from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
+from bot.ingest.readers import (
+    Defaults,
+    RejectedFile,
+    ReviewInput,
+    clean_review,
+    date_exists,
+    read_file,
+)
+from bot.text import clean_line, inert
 from storage.protocol import Store
 from storage.records import AddOutcome, NewFilm, NewRelease, NewReview, NewSnippet
 
@@ -36,7 +44,7 @@ class IngestReport:
     snippets_added: int = 0
     releases_added: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def count(self, outcomes: Iterable[AddOutcome]) -> None:
         """Add what storing one item changed."""
@@ -46,26 +54,6 @@ class IngestReport:
             self.duplicates += not o.review_added
             self.snippets_added += o.snippets_added
             self.releases_added += o.releases_added
-
-
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Review files under `paths` (folders recursively, sorted), and what was skipped."""
-    found: list[Path] = []
-    skipped: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                if child.suffix.lower() in REVIEW_SUFFIXES and child.name != "README.md":
-                    found.append(child)
-                else:
-                    skipped.append(str(child))
-        elif path.is_file():
-            found.append(path)
-        else:
-            skipped.append(f"{path} (no such file or folder)")
-    return found, skipped
 
 
 def _outlet_key(outlet: str | None) -> str | None:
@@ -89,7 +77,8 @@ def film_for(review: ReviewInput, result: Extraction, *, name: str | None = None
     if title is None and name:
         title, name_year = title_from_name(name, review.text)
         year = year if year is not None else name_year
-    if title is None:
+    title = clean_line(title) if title else None  # from the text or a file name: one line
+    if not title:
         raise RejectedFile(NO_FILM, line=review.line)
     if year is None:
         year = first_release_year(result.releases)
@@ -141,6 +130,7 @@ def to_new_review(
     releases = tuple(
         NewRelease(r.region, r.year, r.month, r.day, r.event, r.start, r.end)
         for r in result.releases
+        if date_exists(r.year, r.month, r.day)  # extraction must not store 31 February
     )
     if film is None:
         film = film_for(review, result)
@@ -161,7 +151,9 @@ def to_new_review(
 
 def prepare_review(review: ReviewInput, source: str, *, name: str | None = None) -> NewReview:
     """Extract one read review and decide its film (CPU bound: call it in a worker thread);
-    `name` is its file's stem, a last hint for the film."""
+    `name` is its file's stem, a last hint for the film. Every source passes here, so this
+    is where what is stored is made inert (files were cleaned when read; pages were not)."""
+    review = clean_review(review)
     ctx = Context(
         film=review.film,
         year=review.year,
@@ -170,17 +162,14 @@ def prepare_review(review: ReviewInput, source: str, *, name: str | None = None)
         critic=review.critic,
     )
     result = extract(review.text, ctx)
-    return to_new_review(review, result, source, film_for(review, result, name=name))
+    return to_new_review(review, result, inert(source), film_for(review, result, name=name))
 
 
 def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
     """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
+    name = path.name
     return [
-        prepare_review(
-            review,
-            f"{path.name}:{review.line}" if review.line else path.name,
-            name=path.stem,
-        )
+        prepare_review(review, f"{name}:{review.line}" if review.line else name, name=path.stem)
         for review in read_file(path, defaults, require_film=False)
     ]
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import UserError
-from bot.ingest.pipeline import IngestReport, find_files, prepare_file, prepare_review
+from bot.ingest.files import FoundFiles, find_files
+from bot.ingest.pipeline import IngestReport, prepare_file, prepare_review
 from bot.ingest.readers import Defaults, RejectedFile
 from bot.ingest.webpage import read_web_page
 from bot.ingest.wikipedia import WikipediaClient, is_wikipedia_target, read_article
@@ -50,18 +51,23 @@ def is_url(target: str) -> bool:
     return _SCHEME.match(target) is not None
 
 
-def expand_targets(targets: Sequence[str]) -> tuple[list[str | Path], list[str]]:
-    """Targets in order, folders expanded to their review files; and what was skipped."""
+def expand_targets(
+    targets: Sequence[str], *, follow_links: bool = False
+) -> tuple[list[str | Path], FoundFiles]:
+    """Targets in order, folders expanded to their review files; and what finding the files
+    passed over or could not read (see `find_files`)."""
     out: list[str | Path] = []
-    skipped: list[str] = []
+    found = FoundFiles()
     for target in targets:
         if is_url(target) or is_wikipedia_target(target):
             out.append(target)
         else:
-            files, skip = find_files([Path(target)])
-            out.extend(files)
-            skipped.extend(skip)
-    return out, skipped
+            part = find_files([Path(target)], follow_links=follow_links)
+            out.extend(part.files)
+            found.files.extend(part.files)
+            found.skipped.extend(part.skipped)
+            found.rejected.extend(part.rejected)
+    return out, found
 
 
 async def prepare_url(url: str, fetcher: Fetcher, flags: Defaults) -> list[NewReview]:
