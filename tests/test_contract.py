@@ -286,7 +286,8 @@ def discord_text(message: dict[str, Any]) -> str:
             parts += [f["name"], f["value"]]
         parts.append((embed.get("footer") or {}).get("text", ""))
     text = "\n".join(parts).replace("\u200b", "").replace("||", "")
-    return squash(re.sub(r"\\([\\*_~`|>#\-\[\]()])", r"\1", text))
+    # Discord shows a backslash-escaped punctuation character as the character itself.
+    return squash(re.sub(r"\\([^\w\s])", r"\1", text))
 
 
 def discord_buttons(message: dict[str, Any]) -> tuple[str, ...]:

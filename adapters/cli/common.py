@@ -42,8 +42,11 @@ def err() -> Console:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print `message` as one red line on stderr and exit with `code`."""
-    err().print(message, style="bold red", markup=False, highlight=False)
+    """Print `message` as one red line on stderr (inert: nothing in it can act on the
+    terminal, even when it quotes a file name or stored text) and exit with `code`."""
+    from bot.text import inert
+
+    err().print(inert(message), style="bold red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -106,13 +109,13 @@ def with_app(
 
 
 def show(card: Card, as_json: bool) -> None:
-    """Print `card` as a panel, or as JSON (the card's `card_to_json` shape)."""
+    """Print `card` as a panel, or as JSON (the card's `card_to_json` shape); either way
+    inert, since stored text is shown."""
     if as_json:
-        import json
-
         from bot.cards import card_to_json
+        from bot.text import inert_json
 
-        print(json.dumps(card_to_json(card), ensure_ascii=False, indent=2))
+        print(inert_json(card_to_json(card)))
         return
     from adapters.console.render import print_card
 

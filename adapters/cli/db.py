@@ -13,14 +13,15 @@ from adapters.cli.common import JsonFlag, err, fail, out, run, settings
 def backup(dest: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
     """Copy the database with SQLite's online backup API (safe while the bot runs)."""
     from bot import upkeep
+    from bot.text import inert
 
     loaded = settings()
     try:
         size = run(upkeep.backup(loaded, dest))
     except OSError as exc:
         fail(f"backup failed: {exc}")
-    src = loaded.db_path()
-    out().print(f"backed up {src} to {dest} ({size / 1024 / 1024:.1f} MB)", markup=False)
+    src, mb = inert(str(loaded.db_path())), size / 1024 / 1024
+    out().print(f"backed up {src} to {inert(str(dest))} ({mb:.1f} MB)", markup=False)
 
 
 def check(
@@ -28,14 +29,15 @@ def check(
 ) -> None:
     """Run SQLite's integrity and foreign-key checks."""
     from bot import upkeep
+    from bot.text import inert
 
     loaded = settings()
     problems = run(upkeep.check(loaded, quick=quick))
     for problem in problems[:50]:
-        err().print(problem, style="red", markup=False, highlight=False)
+        err().print(inert(problem), style="red", markup=False, highlight=False)
     if problems:
         raise typer.Exit(1)
-    out().print(f"{loaded.db_path()}: ok", markup=False)
+    out().print(f"{inert(str(loaded.db_path()))}: ok", markup=False)
 
 
 def stats(as_json: JsonFlag = False) -> None:
@@ -44,15 +46,17 @@ def stats(as_json: JsonFlag = False) -> None:
     import json
 
     from rich.table import Table
+    from rich.text import Text
 
     from bot import upkeep
+    from bot.text import inert
 
     loaded = settings()
     found = run(upkeep.stats(loaded))
     if as_json:
         print(json.dumps(dataclasses.asdict(found), indent=2))
         return
-    table = Table(title=str(loaded.db_path()), show_header=False)
+    table = Table(title=Text(inert(str(loaded.db_path()))), show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("Size", f"{found.size_bytes / 1024 / 1024:.1f} MB")
@@ -60,5 +64,5 @@ def stats(as_json: JsonFlag = False) -> None:
     table.add_row("Free pages", f"{found.free_pages:,} of {found.pages:,}")
     table.add_row("Schema version", str(found.schema_version))
     for name, count in found.rows.items():
-        table.add_row(name.replace("_", " ").capitalize(), f"{count:,}")
+        table.add_row(Text(inert(name.replace("_", " ").capitalize())), f"{count:,}")
     out().print(table)

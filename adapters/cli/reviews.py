@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,48 +11,55 @@ from adapters.cli.common import JsonFlag, err, fail, out, with_app
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.ingest.files import FoundFiles
     from bot.ingest.pipeline import IngestReport
+    from bot.ingest.readers import Defaults
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
+YearOpt = Annotated[str | None, typer.Option(help="Film year.", metavar="YEAR")]
+
+
+def _flags(**flags: str | None) -> Defaults:
+    """Command-line metadata checked like a header's (one line and exit 2 when it is bad)."""
+    from bot.ingest.readers import Defaults, RejectedFile
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"use YYYY-MM-DD, not {value!r}") from None
+        return Defaults.from_flags(**flags)
+    except RejectedFile as exc:
+        fail(str(exc), 2)
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Review files or folders.")],
+    targets: Annotated[
+        list[str], typer.Argument(help="Review files, folders, URLs or wikipedia:Title.")
+    ],
     film: Annotated[str | None, typer.Option(help="Film, for files without a header.")] = None,
-    year: Annotated[int | None, typer.Option(help="Film year.")] = None,
+    year: YearOpt = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet that published the review.")] = None,
     critic: Annotated[str | None, typer.Option(help="Critic who wrote the review.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the review was published.")] = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date, YYYY-MM-DD.")
     ] = None,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Follow links out of the folders given.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add reviews: .txt/.md with an optional front-matter header, or .jsonl."""
-    import dataclasses
-    import json
-
+    """Add reviews: .txt/.md (optional front-matter header), .jsonl, review page URLs and
+    wikipedia:Title articles; for URLs and articles the flags override what the page says."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from bot.ingest.pipeline import find_files, ingest_files
-    from bot.ingest.readers import Defaults
+    from bot.ingest.pipeline import IngestReport
+    from bot.ingest.targets import expand_targets, ingest_targets, web_settings
+    from bot.text import inert
 
-    defaults = Defaults(
-        film=film,
-        year=year,
-        outlet=outlet,
-        critic=critic,
-        url=url,
-        published=_parse_date(published),
+    defaults = _flags(
+        film=film, year=year, outlet=outlet, critic=critic, url=url, published=published
     )
-    files, skipped = find_files(paths)
+    files, found = expand_targets(targets, follow_links=follow_links)
+    if not files:  # nothing to read: say so without opening (or creating) the database
+        raise typer.Exit(_show_report(IngestReport(), found, as_json))
 
     async def go(app: App) -> int:
         show_bar = len(files) > 20 and not as_json and out().is_terminal
@@ -61,31 +67,45 @@ def ingest(
             TextColumn("Ingesting"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             console=err(),
             disable=not show_bar,
             transient=True,
         ) as progress:
             task = progress.add_task("", total=len(files))
-            report = await ingest_files(
+            report = await ingest_targets(
                 files,
                 app.store,
                 defaults,
-                on_file=lambda p: progress.update(task, advance=1, description=p.name),
+                web=web_settings(app.settings),
+                on_item=lambda name: progress.update(
+                    task, advance=1, description=inert(name[-40:])
+                ),
             )
-        report.skipped.extend(skipped)
         app.service.invalidate()
-        if as_json:
-            print(json.dumps(dataclasses.asdict(report), indent=2))
-        else:
-            _print_report(report)
-        return 1 if report.rejected else 0
+        return _show_report(report, found, as_json)
 
     raise typer.Exit(with_app(go))
 
 
+def _show_report(report: IngestReport, found: FoundFiles, as_json: bool) -> int:
+    """Print the summary with what finding the files passed over; the exit code."""
+    import dataclasses
+    import json
+
+    report.skipped[:0] = found.skipped
+    report.rejected[:0] = found.rejected
+    if as_json:
+        print(json.dumps(dataclasses.asdict(report), indent=2))
+    else:
+        _print_report(report)
+    return 1 if report.rejected else 0
+
+
 def _print_report(report: IngestReport) -> None:
     from rich.table import Table
+
+    from bot.text import inert
 
     table = Table(title="Ingest summary", show_header=False)
     table.add_column(style="bold")
@@ -99,15 +119,17 @@ def _print_report(report: IngestReport) -> None:
     table.add_row("Files rejected", str(len(report.rejected)))
     out().print(table)
     for path, reason in report.rejected:
-        err().print(f"rejected {path}: {reason}", style="red", markup=False, highlight=False)
-    for path in report.skipped:
-        err().print(f"skipped {path}: not a review file", style="dim", markup=False)
+        line = f"rejected {inert(path)}: {inert(reason)}"
+        err().print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+    for path, reason in report.skipped:
+        line = f"skipped {inert(path)}: {inert(reason)}"
+        err().print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def extract(
     file: Annotated[Path, typer.Argument(help="A review file (.txt or .md).")],
     film: Annotated[str | None, typer.Option(help="Film title.")] = None,
-    year: Annotated[int | None, typer.Option(help="Film year.")] = None,
+    year: YearOpt = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date, YYYY-MM-DD; dates a year-less release.")
     ] = None,
@@ -115,37 +137,40 @@ def extract(
     explain: Annotated[bool, typer.Option(help="Say why each excerpt scored as it did.")] = False,
 ) -> None:
     """Show what extraction finds in a review, touching no database."""
-    import json
-
     from bot.extract import Context, extraction_to_json
     from bot.extract import extract as run_extract
-    from bot.ingest.readers import Defaults, RejectedFile, read_file
+    from bot.ingest.readers import RejectedFile, read_file
+    from bot.text import inert_json
 
+    flags = _flags(film=film, year=year, published=published)
     try:
-        review = read_file(file, Defaults(film=film, year=year), require_film=False)[0]
+        review = read_file(file, flags, require_film=False)[0]
     except (RejectedFile, OSError) as exc:
-        fail(f"{file}: {exc}")
+        reason = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+        fail(f"{file}: {reason}")
     ctx = Context(
         film=review.film,
         year=review.year,
-        published=_parse_date(published) or review.published,
+        published=flags.published or review.published,
         outlet=review.outlet,
         critic=review.critic,
     )
     data = extraction_to_json(run_extract(review.text, ctx), explain=explain)
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(inert_json(data))
         return
     _print_extraction(data, explain)
 
 
 def film_line(film: dict[str, Any]) -> str:
-    """`Her (2013), director Spike Jonze`, leaving out what is not known."""
-    line = str(film.get("title") or "unknown")
+    """`Her (2013), director Spike Jonze`, leaving out what is not known; inert."""
+    from bot.text import inert
+
+    line = inert(str(film.get("title") or "unknown"))
     if film.get("year"):
         line += f" ({film['year']})"
     if film.get("director"):
-        line += f", director {film['director']}"
+        line += f", director {inert(str(film['director']))}"
     return line
 
 
@@ -153,27 +178,33 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from bot.text import inert
+
+    def cell(value: Any) -> Text:
+        """Text from a review shown literally: inert escapes, no rich markup."""
+        return Text(inert("" if value is None else str(value), multiline=True))
+
     console = out()
     console.print(Text.assemble(("Film: ", "bold"), film_line(data["film"])))
     quotes = Table(title="Quotes")
     for col in ("kind", "text", "critic", "outlet"):
         quotes.add_column(col)
     for q in data["quotes"]:
-        quotes.add_row(q["kind"], q["text"], q["critic"] or "", q["outlet"] or "")
+        quotes.add_row(*(cell(q[k]) for k in ("kind", "text", "critic", "outlet")))
     console.print(quotes)
     rel = Table(title="Releases")
     for col in ("region", "date", "event"):
         rel.add_column(col)
     for r in data["releases"]:
         date = "-".join("?" if p is None else str(p) for p in (r["year"], r["month"], r["day"]))
-        rel.add_row(r["region"] or "?", date, r["event"])
+        rel.add_row(cell(r["region"] or "?"), date, cell(r["event"]))
     console.print(rel)
     ex = Table(title="Excerpts")
     ex.add_column("score", justify="right")
     ex.add_column("text")
     for e in sorted(data["excerpts"], key=lambda e: -e["score"]):
         text = e["text"] + ("\n  " + "\n  ".join(e.get("reasons", [])) if explain else "")
-        ex.add_row(f"{e['score']:.2f}", text)
+        ex.add_row(f"{e['score']:.2f}", cell(text))
     console.print(ex)
 
 

@@ -20,6 +20,7 @@ from bot.cards import Action
 from bot.core import Core
 from bot.invocation import Caller
 from bot.reply import Form, Reply
+from bot.text import inert
 
 CALLER = Caller("console", "console", user="you", admin=True, admins="admins")
 PROMPT = "pullquote> "
@@ -47,7 +48,7 @@ class ConsoleChat:
             return None
         if not self.interactive:
             self.out.print(Text(prompt, style="dim"), end="")
-            self.out.print(line.rstrip("\n"), markup=False, highlight=False)
+            self.out.print(inert(line.rstrip("\n")), markup=False, highlight=False)
         return line
 
     async def handle(self, line: str) -> bool:
@@ -87,11 +88,11 @@ class ConsoleChat:
             print_error(self.out, reply.text or "")
             return
         if reply.text:
-            self.out.print(Text(reply.text, style="italic"))
+            self.out.print(Text(inert(reply.text, multiline=True), style="italic"))
         for card in reply.cards:
             print_card(self.out, card)
         if reply.visibility == "public":
-            shared = f", shared by {reply.shared_by}" if reply.shared_by else ""
+            shared = f", shared by {inert(reply.shared_by)}" if reply.shared_by else ""
             self.out.print(Text(f"(in the channel{shared})", style="dim"))
         if reply.actions:
             self.buttons = {a.label.lower(): a for a in reply.actions}
@@ -101,7 +102,7 @@ class ConsoleChat:
 
     async def fill(self, form: Form) -> Reply:
         """Ask for each field of `form` (a long one ends at an empty line), then submit."""
-        self.out.print(Text(form.title, style="bold"))
+        self.out.print(Text(inert(form.title), style="bold"))
         values: dict[str, str] = {}
         for field in form.fields:
             label = field.label + ("" if field.required else " (optional)")

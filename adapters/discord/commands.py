@@ -16,6 +16,7 @@ from typing import Any, Optional
 import discord
 from discord import app_commands
 
+from adapters.discord.render import choice
 from adapters.discord.replies import answer_command, in_time
 from bot.commands import COMMANDS, Command, Option, shown
 from bot.invocation import Caller, Invocation
@@ -24,9 +25,9 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = 100
 """Discord's limit for command and option descriptions."""
-CHOICE = 100
-"""Discord's limit for a choice's name and value."""
 MAX_CHOICES = 25
+TYPED = 100
+"""How much of what was typed autocomplete looks at (Discord sends at most 100)."""
 
 GROUPS: dict[str, str] = {"help": "pullquote"}
 """Declared commands shown under a group on Discord: `/pullquote help`. A declared command
@@ -92,12 +93,12 @@ async def film_choices(
     """Autocomplete for film options: up to 25 "Title (Year)" choices whose value ("#12")
     identifies the film, fuzzy-matched by the core."""
     try:
-        found = await interaction.client.core.film_choices(current[:CHOICE], MAX_CHOICES)
+        found = await interaction.client.core.film_choices(current[:TYPED], MAX_CHOICES)
     except Exception:
         log.exception("film autocomplete failed for %.40r", current)
         return []
     return [
-        app_commands.Choice(name=label[:CHOICE], value=value[:CHOICE])
+        app_commands.Choice(name=choice(label), value=choice(value))
         for label, value in found[:MAX_CHOICES]
     ]
 
@@ -106,8 +107,8 @@ async def zone_choices(
     interaction: discord.Interaction[Any], current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for time zone options: IANA names close to what was typed."""
-    found = interaction.client.core.zone_choices(current[:CHOICE], MAX_CHOICES)
-    return [app_commands.Choice(name=z, value=z) for z in found[:MAX_CHOICES]]
+    found = interaction.client.core.zone_choices(current[:TYPED], MAX_CHOICES)
+    return [app_commands.Choice(name=choice(z), value=choice(z)) for z in found[:MAX_CHOICES]]
 
 
 async def run_command(
@@ -141,7 +142,7 @@ def _callback(decl: Command, group: Command | None = None) -> Any:
         **{o.name: _describe(o.description) for o in decl.options}
     )(callback)
     choices = {
-        o.name: [app_commands.Choice(name=c.label[:CHOICE], value=c.value) for c in o.choices]
+        o.name: [app_commands.Choice(name=choice(c.label), value=c.value) for c in o.choices]
         for o in decl.options
         if o.choices
     }

@@ -15,7 +15,7 @@ import discord
 
 from adapters.discord.errors import tell
 from adapters.discord.forms import FormModal
-from adapters.discord.render import NO_MENTIONS, escape, render_card
+from adapters.discord.render import NO_MENTIONS, error_text, escape, render_card
 from adapters.discord.views import buttons_view
 from bot.reply import Reply
 
@@ -104,7 +104,7 @@ async def answer_command(
     if reply.private and deferred_public and interaction.response.is_done():
         await interaction.delete_original_response()
     if reply.visibility == "error":
-        await tell(interaction, escape(reply.text or ""))
+        await tell(interaction, error_text(reply.text or ""))
         return
     kwargs = message(reply)
     if interaction.response.is_done():
@@ -117,7 +117,7 @@ async def answer_click(interaction: discord.Interaction[Any], reply: Reply) -> N
     """Deliver a click's reply: an error to the clicker alone; the preview replaced in
     place or deleted; a shared card posted to the channel."""
     if reply.visibility == "error":
-        await tell(interaction, escape(reply.text or ""))
+        await tell(interaction, error_text(reply.text or ""))
         return
     if reply.original == "replace":
         kwargs = message(reply)

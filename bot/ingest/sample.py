@@ -17,9 +17,9 @@ async def load_sample_if_empty(store: Store) -> IngestReport | None:
     database does not pay for it.)"""
     if (await store.counts()).reviews:
         return None
-    from bot.ingest.pipeline import find_files, ingest_files
+    from bot.ingest.files import find_files
+    from bot.ingest.pipeline import ingest_files
     from bot.ingest.readers import Defaults
 
     with as_file(files("bot.sample")) as folder:
-        paths, _ = find_files([folder])
-        return await ingest_files(paths, store, Defaults())
+        return await ingest_files(find_files([folder]).files, store, Defaults())
