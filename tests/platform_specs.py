@@ -4,8 +4,9 @@ Discord: each request body is validated against the request-body schema of its r
 Discord's OpenAPI description (JSON Schema 2020-12, $refs resolved, formats checked, "uri"
 included), plus the documented limits that description leaves out (`discord_limits`).
 Slack: each message payload is parsed with slack_sdk's Block Kit models (the closest thing
-to a published schema) and checked against Slack's documented limits (`slack_limits`); the
-app manifest is validated against Slack's manifest JSON Schema.
+to a published schema) and checked against Slack's documented limits (`slack_message`), each
+modal view likewise (`slack_view`); the app manifest is validated against Slack's manifest
+JSON Schema.
 
 Lengths are checked both in code points (what JSON Schema counts) and in UTF-16 units
 (what JavaScript counts): a flag emoji is 2 code points and 4 units.
@@ -39,6 +40,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 SPECS = Path(
     os.environ.get("PULLQUOTE_SPECS")
@@ -232,6 +234,7 @@ FIELD_NAME, FIELD_VALUE, FOOTER, AUTHOR = 256, 1024, 2048, 256
 ACTION_ROWS = 5
 BUTTON_LABEL, CUSTOM_ID = 80, 100
 CHOICES, CHOICE_NAME, CHOICE_VALUE = 25, 100, 100
+MODAL_TITLE, INPUT_LABEL, INPUT_PLACEHOLDER, INPUT_VALUE = 45, 45, 100, 4000
 COMMAND_DESCRIPTION, OPTIONS, COMMAND_TOTAL, GLOBAL_COMMANDS = 100, 25, 4000, 100
 EPHEMERAL = 64
 
@@ -271,6 +274,8 @@ def discord_limits(method: str, path: str, body: JSON) -> list[str]:
             return _autocomplete(data)
         if kind in (4, 7):
             return _message(data, create=kind == 4)
+        if kind == 9:
+            return _modal(data)
         return []
     if method == "POST" and route in (_WEBHOOK, _CHANNEL_MESSAGES):
         return _message(body, create=True)
@@ -348,6 +353,28 @@ def _components(rows: list[Any]) -> list[str]:
                 if custom_id in seen:
                     out.append(f"{where}.custom_id: {custom_id!r} is not unique")
                 seen.add(custom_id)
+    return out
+
+
+def _modal(data: dict[str, Any]) -> list[str]:
+    """A modal's strings in UTF-16 units too (the schema counts code points): title 45,
+    custom ids 100, input labels 45, placeholders 100, values and lengths 4,000."""
+    out = _length("title", data.get("title"), MODAL_TITLE, minimum=1)
+    out += _length("custom_id", data.get("custom_id"), CUSTOM_ID, minimum=1)
+    for i, row in enumerate(data.get("components") or []):
+        for j, item in enumerate((row or {}).get("components") or []):
+            where = f"components[{i}].components[{j}]"
+            out += _length(f"{where}.custom_id", item.get("custom_id"), CUSTOM_ID, minimum=1)
+            if item.get("label") is not None:
+                out += _length(f"{where}.label", item["label"], INPUT_LABEL, minimum=1)
+            if item.get("placeholder") is not None:
+                out += _length(f"{where}.placeholder", item["placeholder"], INPUT_PLACEHOLDER)
+            if item.get("value") is not None:
+                out += _length(f"{where}.value", item["value"], INPUT_VALUE)
+            for key, least in (("min_length", 0), ("max_length", 1)):
+                n = item.get(key)
+                if n is not None and not (isinstance(n, int) and least <= n <= INPUT_VALUE):
+                    out.append(f"{where}.{key}: {n}, allowed {least}-{INPUT_VALUE}")
     return out
 
 
@@ -624,6 +651,85 @@ def _element(where: str, element: dict[str, Any], action_ids: set[str]) -> list[
             out.append(f"{where}.url is not an RFC 3986 URI")
     if element.get("style") not in (None, "primary", "danger"):
         out.append(f"{where}.style {element['style']!r}")
+    return out
+
+
+VIEW_TEXT, VIEW_BLOCKS, CALLBACK_ID, PRIVATE_METADATA = 24, 100, 255, 3000
+LABEL, PLACEHOLDER, INPUT_MAX = 2000, 150, 3000
+
+
+def slack_view(view: JSON) -> list[str]:
+    """Why Slack would refuse `view`, a modal as sent to views.open/update/push: slack_sdk's
+    View model (parse, validate, nothing dropped in the round trip), each block as
+    `slack_blocks` checks it, and the documented limits (title, submit and close 24,
+    100 blocks, callback_id 255, private_metadata 3,000; input label 2,000, placeholder
+    150, max_length 1-3,000), in code points and UTF-16 units alike."""
+    if isinstance(view, str):
+        view = json.loads(view)
+    if not isinstance(view, dict):
+        return [f"expected a JSON object, got {type(view).__name__}"]
+    out: list[str] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = View(**view)
+            parsed.validate_json()
+            if parsed.to_dict() != view:
+                out.append(f"slack_sdk's round trip changed the view: sent {_short(view)}")
+    except SlackObjectFormationError as exc:
+        out.append(f"slack_sdk: {exc}")
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        out.append(f"slack_sdk cannot parse the view: {exc!r}")
+    if view.get("type") != "modal":
+        out.append(f"type {view.get('type')!r}, expected 'modal'")
+    for key in ("title", "submit", "close"):
+        if key in view or key == "title":
+            out += _text_object(key, view.get(key), VIEW_TEXT, plain=True)
+    if view.get("callback_id") is not None:
+        out += _length("callback_id", view["callback_id"], CALLBACK_ID)
+    if view.get("private_metadata") is not None:
+        out += _length("private_metadata", view["private_metadata"], PRIVATE_METADATA)
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not blocks:
+        return [*out, "blocks: a view needs a list of blocks"]
+    if len(blocks) > VIEW_BLOCKS:
+        out.append(f"{len(blocks)} blocks, limit {VIEW_BLOCKS}")
+    block_ids: set[str] = set()
+    for i, block in enumerate(blocks):
+        where = f"blocks[{i}]"
+        if not isinstance(block, dict) or block.get("type") != "input":
+            out += slack_blocks([block])
+            continue
+        out += [f"{where}: {p}" for p in _sdk(block)]
+        block_id = block.get("block_id")
+        if block_id is not None:
+            out += _length(f"{where}.block_id", block_id, BLOCK_ID, minimum=1)
+            if block_id in block_ids:
+                out.append(f"{where}.block_id {block_id!r} is not unique")
+            block_ids.add(block_id)
+        out += _input(where, block)
+    return out
+
+
+def _input(where: str, block: dict[str, Any]) -> list[str]:
+    out = _text_object(f"{where}.label", block.get("label"), LABEL, plain=True)
+    element = block.get("element") or {}
+    if element.get("type") != "plain_text_input":
+        return [*out, f"{where}.element: a {element.get('type')!r}, which these checks do not "
+                      "cover"]
+    if element.get("action_id") is not None:
+        out += _length(f"{where}.element.action_id", element["action_id"], ACTION_ID, minimum=1)
+    if element.get("placeholder") is not None:
+        out += _text_object(f"{where}.element.placeholder", element["placeholder"],
+                            PLACEHOLDER, plain=True)
+    most, least = element.get("max_length"), element.get("min_length")
+    if most is not None and not (isinstance(most, int) and 1 <= most <= INPUT_MAX):
+        out.append(f"{where}.element.max_length: {most}, allowed 1-{INPUT_MAX}")
+    if least is not None and not (isinstance(least, int) and 0 <= least <= INPUT_MAX):
+        out.append(f"{where}.element.min_length: {least}, allowed 0-{INPUT_MAX}")
+    if element.get("initial_value") is not None:
+        out += _length(f"{where}.element.initial_value", element["initial_value"],
+                       most if isinstance(most, int) else INPUT_MAX)
     return out
 
 

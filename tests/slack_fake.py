@@ -5,10 +5,11 @@ Also the other half of the wire: requests signed exactly as Slack signs them (fo
 X-Slack-Request-Timestamp, X-Slack-Signature v0=HMAC-SHA256(secret, "v0:{ts}:{body}")).
 
 Every message the app sends (chat.postMessage and friends, response_url posts, replies in
-an ack, Socket Mode ack payloads) is checked against what Slack accepts (tests/platform_specs:
-Block Kit through slack_sdk's models plus Slack's documented limits). One Slack would refuse
-is answered as Slack answers it (invalid_blocks) and noted in `violations`; `close()` then
-fails the test. `FakeSlack(validate=False)` turns the checks off (benchmarks)."""
+an ack, Socket Mode ack payloads) and every modal view (views.open and friends) is checked
+against what Slack accepts (tests/platform_specs: Block Kit and views through slack_sdk's
+models plus Slack's documented limits). One Slack would refuse is answered as Slack answers
+it (invalid_blocks, invalid_arguments) and noted in `violations`; `close()` then fails the
+test. `FakeSlack(validate=False)` turns the checks off (benchmarks)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
 
-from tests.platform_specs import slack_message
+from tests.platform_specs import slack_message, slack_view
 
 TEAM_ID = "T0PULLQ"
 BOT_USER = "UBOT0001"
 MESSAGE_METHODS = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
 )
+VIEW_METHODS = frozenset({"views.open", "views.update", "views.push"})
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-test-token"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -115,11 +117,12 @@ class FakeSlack:
                 f"{len(self.violations)} message(s) Slack would refuse:\n  {shown}"
             )
 
-    def check(self, where: str, payload: Any) -> list[str]:
-        """Check one outgoing message; problems are noted in `violations` and returned."""
+    def check(self, where: str, payload: Any, *, view: bool = False) -> list[str]:
+        """Check one outgoing message (or modal `view`); problems are noted in `violations`
+        and returned."""
         if not self.validate:
             return []
-        problems = slack_message(payload)
+        problems = slack_view(payload) if view else slack_message(payload)
         self.violations += [f"{where}: {p}" for p in problems]
         return problems
 
@@ -236,6 +239,9 @@ class FakeSlack:
         if method in MESSAGE_METHODS and self.check(method, data):
             await self._record(Call("api", method, data, dict(request.headers), 400))
             return web.json_response({"ok": False, "error": "invalid_blocks"})
+        if method in VIEW_METHODS and self.check(method, data.get("view"), view=True):
+            await self._record(Call("api", method, data, dict(request.headers), 400))
+            return web.json_response({"ok": False, "error": "invalid_arguments"})
         fault = self._fault(method)
         status = fault.status if fault else 200
         await self._record(Call("api", method, data, dict(request.headers), status))

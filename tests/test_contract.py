@@ -461,6 +461,8 @@ class SlackFront:
         async with self.http.post(self.url, data=body.encode(), headers=sign(body)) as resp:
             assert resp.status == 200
             ack = await resp.text()
+        if ack:
+            self.fake.check("ack", json.loads(ack))  # an answer in the ack is a message too
         await asyncio.sleep(SETTLE)
         seen = self._read(mark, ack)
         if seen.visibility == "preview":

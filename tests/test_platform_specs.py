@@ -21,6 +21,7 @@ from tests.platform_specs import (
     load_manifest,
     slack_manifest_violations,
     slack_message,
+    slack_view,
 )
 from tests.platform_specs import SLACK_MANIFEST_SCHEMA as MANIFEST_SCHEMA
 from tests.slack_fake import FakeSlack
@@ -302,6 +303,78 @@ async def test_the_slack_fake_refuses_invalid_blocks_as_slack_does() -> None:
             async with http.post(fake.response_url(), json=bad) as r:
                 assert r.status == 400
         assert {v.split(":")[0] for v in fake.violations} == {"chat.postMessage", "response_url"}
+    finally:
+        with pytest.raises(AssertionError, match="Slack would refuse"):
+            await fake.close()
+
+
+def good_view() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": "pq:form:note",
+        "title": {"type": "plain_text", "text": "Save a note", "emoji": True},
+        "submit": {"type": "plain_text", "text": "Save", "emoji": True},
+        "close": {"type": "plain_text", "text": "Cancel", "emoji": True},
+        "private_metadata": '{"channel": "C0GENERAL"}',
+        "blocks": [
+            {"type": "input", "block_id": "title", "optional": False,
+             "label": {"type": "plain_text", "text": "Title", "emoji": True},
+             "element": {"type": "plain_text_input", "action_id": "title", "multiline": False,
+                         "max_length": 80}},
+        ],
+    }
+
+
+def test_a_good_slack_view_passes() -> None:
+    assert slack_view(good_view()) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        ({"title": {"type": "plain_text", "text": FLAG * 7}}, "28 UTF-16 units, limit 24"),
+        ({"title": {"type": "mrkdwn", "text": "Note"}}, "title: must be plain_text"),
+        ({"private_metadata": "m" * 3001}, "private_metadata"),
+        ({"type": "home"}, "expected 'modal'"),
+        ({"blocks": []}, "a view needs a list of blocks"),
+    ],
+)
+def test_slack_view_checks_catch(change: dict[str, Any], expect: str) -> None:
+    view = good_view() | change
+    assert any(expect in p for p in slack_view(view)), slack_view(view)
+
+
+def test_slack_input_block_limits() -> None:
+    view = good_view()
+    block = view["blocks"][0]
+    block["label"]["text"] = "l" * 2001
+    block["element"].update(max_length=3001, placeholder={"type": "plain_text", "text": "p" * 151})
+    view["blocks"].append(copy.deepcopy(block))
+    problems = " | ".join(slack_view(view))
+    for expect in ("limit 2000", "max_length: 3001", "limit 150", "not unique"):
+        assert expect in problems, expect
+
+
+def test_discord_modal_limits_count_utf16_units() -> None:
+    modal = {"type": 9, "data": {"custom_id": "pq:form:note", "title": FLAG * 12, "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "title", "style": 1,
+                                    "label": FLAG * 12, "placeholder": FLAG * 26,
+                                    "max_length": 4001}]}]}}
+    problems = " | ".join(discord_limits("POST", CALLBACK, modal))
+    for expect in ("title: 24 code points / 48 UTF-16 units, limit 45", "label: 24 code points",
+                   "placeholder: 52 code points", "max_length: 4001"):
+        assert expect in problems, expect
+
+
+async def test_the_slack_fake_refuses_an_invalid_view_as_slack_does() -> None:
+    fake = await FakeSlack().start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            bad = {"trigger_id": "1.2.x", "view": {**good_view(), "blocks": []}}
+            headers = {"Authorization": "Bearer xoxb-test-token"}
+            async with http.post(f"{fake.api_url}views.open", json=bad, headers=headers) as r:
+                assert (await r.json())["error"] == "invalid_arguments"
+        assert {v.split(":")[0] for v in fake.violations} == {"views.open"}
     finally:
         with pytest.raises(AssertionError, match="Slack would refuse"):
             await fake.close()

@@ -113,6 +113,7 @@ async def test_http_mode_serves_signed_requests_on_port(fake: FakeSlack, tmp_pat
             async with http.post(f"{base}/slack/events", data=body, headers=sign(body)) as resp:
                 assert resp.status == 200
                 answer = await resp.json()
+            assert fake.check("ack", answer) == []
             assert "Release dates: Metropolis" in all_text(answer)
         finally:
             await stop(task)
@@ -161,7 +162,9 @@ async def test_admin_commands_are_gated(fake: FakeSlack, tmp_path: Path) -> None
                 body = command_body("daily status", response_url=fake.response_url(), user=user)
                 async with http.post(url, data=body, headers=sign(body)) as resp:
                     assert resp.status == 200
-                    answers.append((await resp.json())["text"])
+                    answer = await resp.json()
+                    assert fake.check("ack", answer) == []
+                    answers.append(answer["text"])
             refused, admin, listed = answers
             # Issue 16: the refusal named "/pullquote status", not the command typed.
             assert refused == "Only workspace admins and owners can use /pullquote daily status."
