@@ -17,17 +17,21 @@ import pytest
 from aiohttp import web
 
 from adapters.discord import render as discord_render
+from adapters.discord import replies as discord_replies
 from adapters.discord.bot import build_client, use_endpoints
+from adapters.discord.forms import FormModal
 from adapters.discord.poster import discord_poster
 from adapters.discord.views import buttons_view
 from adapters.slack import build_slack_adapter, make_client, web_app
 from adapters.slack import render as slack_render
+from adapters.slack import replies as slack_replies
 from adapters.slack.poster import slack_poster
 from adapters.wire import units
 from bot.app import App
 from bot.cards import Card
 from bot.config import Settings
 from bot.preview import preview_actions
+from bot.reply import Form, FormField, Reply
 from bot.service import Service
 from storage.sqlite import SQLiteStore
 from tests import hostile
@@ -42,7 +46,7 @@ from tests.discord_fake import (
     running,
     webhook_path,
 )
-from tests.platform_specs import discord_violations, slack_message
+from tests.platform_specs import discord_violations, slack_message, slack_view
 from tests.slack_fake import FakeSlack
 from tests.test_slack import Harness, slack_settings
 from tests.test_slack import buttons as slack_buttons
@@ -141,6 +145,41 @@ def test_hostile_text_in_error_replies() -> None:
             slack = {"response_type": "ephemeral", **slack_render.error_message(message)}
             assert slack_message(slack) == []
             assert all(hostile.slack_entities(t) == [] for t in hostile.mrkdwn_texts(slack))
+
+
+def hostile_form(rng: random.Random) -> Form:
+    fields = tuple(
+        FormField(f"f{i}", hostile.pick(rng), required=rng.random() < 0.5,
+                  long=rng.random() < 0.5, max_length=rng.choice([1, 200, 4000, 10_000]),
+                  placeholder=hostile.pick(rng) if rng.random() < 0.7 else None)
+        for i in range(rng.randint(1, 5))
+    )
+    return Form("pq:form:note", hostile.pick(rng), fields, submit=hostile.pick(rng))
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_hostile_forms_open_as_modals_within_every_platform_rule(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(60):
+        form = hostile_form(rng)
+        modal = {"type": 9, "data": FormModal(form).to_dict()}
+        assert discord_violations("POST", CALLBACK, modal) == [], form
+        origin = {"channel": "C0GENERAL", "response_url": "https://hooks.slack.com/x"}
+        assert slack_view(slack_replies.form_view(form, origin)) == [], form
+
+
+def test_hostile_notes_and_errors_in_discord_replies() -> None:
+    rng = random.Random(7)
+    for text in hostile.TEXTS:
+        card = hostile.card(rng)
+        for reply in (Reply("public", (card,), text=text, shared_by=str(USER_ID)),
+                      Reply("preview", (card,), text=text * 40)):
+            content = discord_replies.message(reply).get("content")
+            if content is None:
+                continue
+            assert units(content) <= 2000 and content.strip()
+            entities = hostile.discord_entities(content.replace(SHARED_BY, ""))
+            assert entities == [], content[:200]
 
 
 # -- through the real adapters ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.render import plain
 from bot.reply import Form
 
 TITLE = 45
@@ -22,7 +23,8 @@ OnSubmit = Callable[[discord.Interaction[Any], str, Mapping[str, str]], Awaitabl
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """`text` within `limit` UTF-16 units (Discord counts those), never blank."""
+    return plain(text, limit).strip() or "…"
 
 
 class FormModal(discord.ui.Modal):

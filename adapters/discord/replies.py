@@ -15,8 +15,9 @@ import discord
 
 from adapters.discord.errors import tell
 from adapters.discord.forms import FormModal
-from adapters.discord.render import NO_MENTIONS, error_text, escape, render_card
+from adapters.discord.render import CONTENT, NO_MENTIONS, error_text, fit, render_card
 from adapters.discord.views import buttons_view
+from adapters.wire import units
 from bot.reply import Reply
 
 T = TypeVar("T")
@@ -72,14 +73,14 @@ def message(reply: Reply) -> dict[str, Any]:
             break
         embeds.append(embed)
         total += len(embed)
-    lines = []
-    if reply.text:
-        lines.append(escape(reply.text))
-    if reply.shared_by:
-        lines.append(f"shared by <@{reply.shared_by}>")
+    lines = [f"shared by <@{reply.shared_by}>"] if reply.shared_by else []
+    if reply.text and reply.text.strip():
+        # The note is cut to what the "shared by" line leaves of the content limit.
+        room = CONTENT - sum(units(line) + 1 for line in lines)
+        lines.insert(0, fit(reply.text, room))
     kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
-    content = "\n".join(lines)[:2000]
-    if content:
+    content = "\n".join(lines)
+    if content.strip():
         kwargs["content"] = content
     view = buttons_view(reply.actions)
     if view is not None:
