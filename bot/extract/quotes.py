@@ -34,6 +34,7 @@ from bot.extract.patterns import (
 )
 from bot.extract.regions import region_code
 from bot.extract.sentences import quote_pairs
+from bot.extract.spans import SpanIndex, spans_of
 from bot.extract.types import Context, Quote, QuoteKind, Sentence
 
 # --- word lists -----------------------------------------------------------------------------
@@ -738,8 +739,11 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                 start -= 4
             found.append((start, m.end(), canon))
         taken.append((m.start(), m.end()))
+    in_italics = spans_of(taken)
+    # Where the sentence's closing run of spaces, stops and brackets begins.
+    tail = len(s.rstrip(" .)"))
     for m in _CAP_RUN.finditer(s):
-        if taken and any(a <= m.start() < b for a, b in taken):
+        if in_italics and in_italics.covers(m.start()):
             continue
         run = m.group(0)
         tokens = run.split()
@@ -762,7 +766,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                 ctx_ok = (
                     _prep_context_ok(s, a)
                     or bool(_OUTLET_AFTER_OK.match(s[b : b + 14]))
-                    or (s[max(0, a - 2) : a] == ", " and not s[b:].strip(" .)"))
+                    or (s[max(0, a - 2) : a] == ", " and b >= tail)
                 )
                 canon = _outlet_of(cand, in_italics=False, context_ok=ctx_ok)
                 if canon and _place_adjective(cand, s, b):
@@ -776,14 +780,17 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
             found.append(best)
     # Unlisted outlets found by their place in the sentence; one that holds a listed name
     # ("The Northern Screen" holds "Screen") replaces it.
+    listed = SpanIndex((f[0], f[1], i) for i, f in enumerate(found))
+    replaced: set[int] = set()
     for a, b, name in _structural_outlets(s, doc):
-        inside = [f for f in found if a <= f[0] and f[1] <= b]
-        if any(f[:2] == (a, b) for f in inside) or any(
-            f[0] < b and a < f[1] and f not in inside for f in found
-        ):
+        near = listed.overlapping(a, b)
+        inside = [i for i in near if a <= found[i][0] and found[i][1] <= b]
+        if any(found[i][:2] == (a, b) for i in inside) or len(inside) < len(near):
             continue
-        found = [f for f in found if f not in inside]
+        replaced.update(inside)
         found.append((a, b, name))
+    if replaced:
+        found = [f for i, f in enumerate(found) if i not in replaced]
     found.sort()
     return found
 
@@ -926,12 +933,13 @@ def _person_mentions(
 ) -> list[tuple[int, int, str]]:
     """People named in `s` (multi-word names, or a surname seen in full earlier)."""
     out: list[tuple[int, int, str]] = []
-    italics = [(m.start(), m.end()) for m in _ITALIC.finditer(s)] if "_" in s else []
+    italics = spans_of((m.start(), m.end()) for m in _ITALIC.finditer(s)) if "_" in s else None
+    named = SpanIndex((a, b, b) for a, b, _ in outlets)
     for m in _ALL_NAMES.finditer(s):
-        if any(a <= m.start() < b for a, b in italics):
+        if italics and italics.covers(m.start()):
             continue
         name = m.group(0).rstrip(".,")
-        glued = [b for a, b, _ in outlets if a < m.end() and m.start() < b]
+        glued = named.overlapping(m.start(), m.end()) if named else []
         if glued:
             # an outlet glued to the name ("Reel Weekly's Ada Brook"): keep what follows it
             cut = max(glued) - m.start()
@@ -966,10 +974,11 @@ def _person_mentions(
         if len(tokens) >= 2 and _looks_person(name2, month_ok=month_ok):
             out.append((start, start + len(name2), name2))
     # single surnames known from earlier full mentions ("Kenny praised ...")
+    full = spans_of((a, b) for a, b, _ in out)
     for m in _CAP_WORD.finditer(s):
         w = m.group(0)
-        if w in doc.full_names and not any(a <= m.start() < b for a, b, _ in out):
-            if any(a <= m.start() < b for a, b, _ in outlets):
+        if w in doc.full_names and not full.covers(m.start()):
+            if named.covers(m.start()):
                 continue
             out.append((m.start(), m.end(), w))
     out.sort()
@@ -1003,14 +1012,17 @@ _OUTLETS_PERSON = re.compile(
 )
 
 
+# How far from an outlet a person may be named and still be its critic ("P of O", "O's P").
+_NEAR = 200
+
+
 def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
     """Attribution anchors in sentence `s` (positions relative to it)."""
     outlets = _outlet_mentions(s, doc)
     people = _person_mentions(s, outlets, doc)
     anchors: list[_Anchor] = []
-
-    def in_quote(pos: int) -> bool:
-        return any(a <= pos < b for a, b in qspans)
+    in_quote = spans_of(qspans).covers
+    people_at = [p[0] for p in people]
 
     low = lower_keep_offsets(s)
     used_people: set[int] = set()
@@ -1022,8 +1034,12 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             continue
         critic: str | None = None
         start, end = oa, ob
-        # "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O"
-        for pa, pb, person in people:
+        # "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O": only people
+        # named near the outlet can fit those gaps.
+        near = people[
+            bisect.bisect_left(people_at, oa - _NEAR) : bisect.bisect_right(people_at, ob + _NEAR)
+        ]
+        for pa, pb, person in near:
             gap = s[pb:oa]
             if pb <= oa and _PERSON_OF_OUTLET.fullmatch(gap):
                 critic, start = person, pa
@@ -1089,6 +1105,10 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             anchors.append(_Anchor(m.end(), m.start(), "critic", None, "Rotten Tomatoes"))
     # One pass over the words: pronoun subjects, "the critic"/"the review", generic critics
     # and crew role words, each only where a verb of saying follows (or, for critics, anywhere).
+    # The anchors this pass adds end at the current word, so only the last can still cover a
+    # later one; the others are asked through an index.
+    named = spans_of((a.start, a.pos) for a in anchors)
+    last_end = -10
     prev = ""
     for m in _WORD_LOW.finditer(low):
         word = m.group()
@@ -1104,12 +1124,15 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         ):
             start = ws if word in _PRONOUNS else ws - len(prev) - 1
             anchors.append(_Anchor(we, start, "carry"))
-        elif word in _GENERIC_WORDS and not any(a.start <= ws < a.pos for a in anchors):
+            last_end = we
+        elif word in _GENERIC_WORDS and not named.covers(ws) and ws >= last_end:
             anchors.append(_Anchor(we, ws, "generic"))
-        elif word in _ROLE_WORDS and not any(a.start <= ws < a.pos + 3 for a in anchors):
+            last_end = we
+        elif word in _ROLE_WORDS and not named.covers(ws, 3) and ws >= last_end + 3:
             tail = s[we : we + 50]
             if _verb_follows(tail) or _CREW_SAID.match(tail):
                 anchors.append(_Anchor(we, ws, "crew"))
+                last_end = we
         prev = word
     anchors.sort(key=lambda a: a.pos)
     return _merge(anchors, s)
@@ -1130,49 +1153,89 @@ _CRITIC_THEN_OUTLET = re.compile(
 def _merge(anchors: list[_Anchor], s: str) -> list[_Anchor]:
     """Give a critic without an outlet the outlet named next to it in the same sentence
     ("In a review for _Y_, X wrote", "X, writing for _Y_, called it")."""
+    # The critic anchor after each anchor, found in one backward sweep.
+    next_critic: list[_Anchor | None] = [None] * len(anchors)
+    following: _Anchor | None = None
+    for i in range(len(anchors) - 1, -1, -1):
+        next_critic[i] = following
+        if anchors[i].kind == "critic":
+            following = anchors[i]
     out: list[_Anchor] = []
+    absorbed: set[int] = set()  # ids of outlet anchors merged into the critic after them
+    prev: _Anchor | None = None  # the critic anchor before the current one
     for i, a in enumerate(anchors):
+        original = a
         if a.kind == "critic" and a.critic and a.outlet is None:
-            prev = next((b for b in reversed(anchors[:i]) if b.kind == "critic"), None)
-            nxt = next((b for b in anchors[i + 1 :] if b.kind == "critic"), None)
+            nxt = next_critic[i]
             if (
                 prev is not None
                 and prev.critic is None
                 and prev.outlet
+                and a.start - prev.pos <= _NEAR
                 and _OUTLET_THEN_CRITIC.fullmatch(s[prev.pos : a.start])
             ):
-                out = [b for b in out if b is not prev]
+                absorbed.add(id(prev))
                 a = _Anchor(a.pos, prev.start, "critic", a.critic, prev.outlet)
             elif (
                 nxt is not None
                 and nxt.critic is None
                 and nxt.outlet
+                and nxt.start - a.pos <= _NEAR
                 and _CRITIC_THEN_OUTLET.fullmatch(s[a.pos : nxt.start])
             ):
                 a = _Anchor(nxt.pos, a.start, "critic", a.critic, nxt.outlet)
+        if original.kind == "critic":
+            prev = original
         out.append(a)
-    return out
+    return [a for a in out if id(a) not in absorbed] if absorbed else out
 
 
-def _pick(anchors: list[_Anchor], qs: int, qe: int, s: str) -> _Anchor | None:
-    """The anchor that governs the quote at [qs, qe) of sentence `s`."""
-    after = s[qe:]
-    m = _AFTER_QUOTE.match(after)
-    if m or _verb_follows(after):
-        lead = m.end() if m else len(after) - len(after.lstrip(" ,"))
-        follow = [
-            a for a in anchors if qe <= a.start <= qe + lead + 50 and a.kind in {"critic", "crew"}
+class _Picker:
+    """The anchors of one sentence, indexed for `pick`: each quote asks a few binary searches
+    instead of filtering every anchor (a sentence may hold many quotes and many anchors)."""
+
+    def __init__(self, anchors: list[_Anchor], doc: _Doc) -> None:
+        self.anchors = anchors  # sorted by pos
+        self.main = [a for a in anchors if a.kind not in {"generic", "mention"}]
+        self.main_pos = [a.pos for a in self.main]
+        self.generic_pos = [a.pos for a in anchors if a.kind == "generic"]
+        self.generic = [a for a in anchors if a.kind == "generic"]
+        speakers = [(a.start, i) for i, a in enumerate(anchors) if a.kind in {"critic", "crew"}]
+        speakers.sort()
+        self.speaker_start = [st for st, _ in speakers]
+        self.speaker_index = [i for _, i in speakers]
+        # Who a "He praised ..." in this sentence can point back to.
+        self.subjects = [
+            a
+            for a in anchors
+            if a.kind in {"critic", "crew", "other"}
+            or (a.kind == "mention" and not _is_crew(a.critic or "", doc))
         ]
-        if follow:
-            return follow[0]
-    before = [a for a in anchors if a.pos <= qs and a.kind not in {"generic", "mention"}]
-    if before:
-        return before[-1]
-    later = [a for a in anchors if a.start >= qe and a.kind not in {"generic", "mention"}]
-    if later:
-        return later[0]
-    generic = [a for a in anchors if a.kind == "generic" and a.pos <= qs]
-    return generic[-1] if generic else None
+        self.subject_pos = [a.pos for a in self.subjects]
+
+    def pick(self, qs: int, qe: int, s: str) -> _Anchor | None:
+        """The anchor that governs the quote at [qs, qe) of sentence `s`."""
+        after = s[qe : qe + 200]
+        m = _AFTER_QUOTE.match(after)
+        if m or _verb_follows(after):
+            lead = m.end() if m else len(after) - len(after.lstrip(" ,"))
+            lo = bisect.bisect_left(self.speaker_start, qe)
+            hi = bisect.bisect_right(self.speaker_start, qe + lead + 50)
+            if lo < hi:
+                return self.anchors[min(self.speaker_index[lo:hi])]
+        i = bisect.bisect_right(self.main_pos, qs)
+        if i:
+            return self.main[i - 1]
+        for a in self.main[i:]:
+            if a.start >= qe:
+                return a
+        j = bisect.bisect_right(self.generic_pos, qs)
+        return self.generic[j - 1] if j else None
+
+    def subject_before(self, pos: int) -> _Anchor | None:
+        """The last anchor ending by `pos` that a pronoun subject may stand for."""
+        i = bisect.bisect_right(self.subject_pos, pos)
+        return self.subjects[i - 1] if i else None
 
 
 # The last word of every _DIALOGUE_BEFORE alternative but "met with a ..." (checked apart).
@@ -1287,7 +1350,22 @@ _KNOWN_CRITICS = frozenset({"Ebert", "Siskel", "Maltin", "Berardinelli", "Kael",
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|mine)\b|\bI[’'](?:m|ve|d)\b")
 
 
-def _personal_statement(anchor: _Anchor, inner: str, s: str, doc: _Doc) -> bool:
+class _RolesInSentence:
+    """Whether a sentence names a critic's role ("critic", "reviewer"), asked at most once."""
+
+    def __init__(self, sentence: str) -> None:
+        self._sentence = sentence
+        self._found: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._found is None:
+            self._found = _CRITIC_ROLES_LOW.search(self._sentence.lower()) is not None
+        return self._found
+
+
+def _personal_statement(
+    anchor: _Anchor, inner: str, roles: _RolesInSentence, doc: _Doc
+) -> bool:
     """A first-person remark ("I walked out of it ...", "my number one") by a named person with
     no outlet and no critic's role anywhere in sight is a filmmaker's or a fan's statement."""
     who = anchor.critic
@@ -1297,7 +1375,58 @@ def _personal_statement(anchor: _Anchor, inner: str, s: str, doc: _Doc) -> bool:
         return False
     if _FIRST_PERSON.search(inner) is None:
         return False
-    return _CRITIC_ROLES_LOW.search(s.lower()) is None
+    return not roles
+
+
+# Caps on what is not prose (issue 16: no input may cost more than its size). A quote within
+# a quote within a quote is skipped: "“““…”””" would otherwise quote most of the text n times.
+MAX_NESTING = 1
+# A paragraph with more quote marks than this is not a review (the corpus's busiest has 44):
+# its quotes are kept as `other`, unread for attribution.
+MAX_MARKS_PER_LINE = 256
+# Attribution costs ~0.1 ms a quote; beyond this many in one text, quotes are kept as `other`.
+MAX_ATTRIBUTED = 2000
+
+
+def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, int, bool]]:
+    """(start, end, sentence index, nested) of every quoted span, in order; the sentence index
+    is -1 for a quote in a paragraph too thick with quote marks to be prose.
+
+    A quote left open ends where its sentence does, or at the next quote mark of its line,
+    whichever comes first: a run of stray opening marks is a run of short quotes, not
+    quotes that each hold the rest of the paragraph."""
+    starts = [s.start for s in sentences]
+    spans: list[tuple[int, int, int, bool]] = []
+    base = 0
+    for raw in text.splitlines(keepends=True):
+        if '"' in raw or "“" in raw:
+            line = raw.rstrip("\r\n")
+            pairs, unclosed = quote_pairs(line)
+            prose = 2 * len(pairs) + len(unclosed) <= MAX_MARKS_PER_LINE
+            open_ends: list[int] = []  # closing positions of the pairs that hold this one
+            for o, c in pairs:
+                while open_ends and open_ends[-1] < o:
+                    open_ends.pop()
+                depth = len(open_ends)
+                open_ends.append(c)
+                if c > o + 1 and depth <= MAX_NESTING:
+                    si = bisect.bisect_right(starts, base + o) - 1 if prose else -1
+                    spans.append((base + o + 1, base + c, si, depth > 0))
+            if unclosed:
+                marks = sorted([*unclosed, *(o for o, _ in pairs), *(c for _, c in pairs)])
+                for o in unclosed:
+                    si = bisect.bisect_right(starts, base + o) - 1
+                    if si < 0:
+                        continue
+                    k = bisect.bisect_right(marks, o)
+                    end = sentences[si].end
+                    if k < len(marks):
+                        end = min(end, base + marks[k])
+                    if end > base + o + 1 and text[base + o + 1 : end].strip():
+                        spans.append((base + o + 1, end, si if prose else -1, False))
+        base += len(raw)
+    spans.sort()
+    return spans
 
 
 def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quote]:
@@ -1308,32 +1437,18 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
     if '"' not in text and "“" not in text:
         return []
     doc = _build_doc(text, ctx)
-    starts = [s.start for s in sentences]
-    spans: list[tuple[int, int, int]] = []  # (quote start, quote end, sentence index)
-    base = 0
-    for raw in text.splitlines(keepends=True):
-        if '"' in raw or "“" in raw:
-            line = raw.rstrip("\r\n")
-            pairs, unclosed = quote_pairs(line)
-            for o, c in pairs:
-                if c > o + 1:
-                    si = bisect.bisect_right(starts, base + o) - 1
-                    spans.append((base + o + 1, base + c, si))
-            for o in unclosed:
-                si = bisect.bisect_right(starts, base + o) - 1
-                if si < 0:
-                    continue
-                end = sentences[si].end
-                if end > base + o + 1 and text[base + o + 1 : end].strip():
-                    spans.append((base + o + 1, end, si))
-        base += len(raw)
-    spans.sort()
-    by_sentence: dict[int, list[tuple[int, int]]] = {}
-    for qs, qe, si in spans:
-        by_sentence.setdefault(si, []).append((qs, qe))
+    spans = _quote_spans(text, sentences)
+    by_sentence: dict[int, list[tuple[int, int, bool]]] = {}
+    results: dict[tuple[int, int], Quote] = {}
+    budget = MAX_ATTRIBUTED
+    for qs, qe, si, nested in spans:
+        if si < 0 or budget <= 0:
+            results[(qs, qe)] = Quote(text[qs:qe], qs, qe, "other")
+            continue
+        budget -= 1
+        by_sentence.setdefault(si, []).append((qs, qe, nested))
 
     last: _Anchor | None = None  # the last attribution seen, for "He praised ..."
-    results: dict[tuple[int, int], Quote] = {}
     for si, sent in enumerate(sentences):
         if (
             sent.line_start
@@ -1348,26 +1463,19 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             if last is not None and sent.line_start:
                 last = None if not _CARRY_OPENER.match(s) else last
             continue
-        rel = [(qs - sent.start, qe - sent.start) for qs, qe in quotes_here]
+        rel = [(qs - sent.start, qe - sent.start) for qs, qe, _ in quotes_here]
         if "{{" in s:
             s = _TEMPLATE_POSS.sub(_untemplate, s)
         anchors = _anchors(s, doc, [(a - 1, b + 1) for a, b in rel])
-        for (qs, qe), (rs, re_) in zip(quotes_here, rel, strict=True):
+        picker = _Picker(anchors, doc)
+        roles = _RolesInSentence(s)
+        for (qs, qe, nested), (rs, re_) in zip(quotes_here, rel, strict=True):
             inner = text[qs:qe]
             kind_o = _override(s, rs, re_, inner)
-            anchor = _pick(anchors, rs, re_, s)
+            anchor = picker.pick(rs, re_, s)
             resolved = anchor
             if anchor is not None and anchor.kind == "carry":
-                same = [
-                    a
-                    for a in anchors
-                    if a.pos <= anchor.start
-                    and (
-                        a.kind in {"critic", "crew", "other"}
-                        or (a.kind == "mention" and not _is_crew(a.critic or "", doc))
-                    )
-                ]
-                resolved = same[-1] if same else last
+                resolved = picker.subject_before(anchor.start) or last
                 if resolved is not None and resolved.kind == "mention":
                     who = resolved.critic or ""
                     resolved = _Anchor(
@@ -1380,7 +1488,6 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             elif anchor is not None and anchor.kind == "generic":
                 resolved = _Anchor(anchor.pos, anchor.start, "critic")
             quote: Quote
-            nested = any(a < qs and qe < b for a, b in quotes_here)
             if kind_o is None and (nested or _title_like(inner)):
                 kind_o = "other"
             if kind_o is not None:
@@ -1388,7 +1495,7 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             elif (
                 resolved is None
                 or resolved.kind not in {"critic"}
-                or _personal_statement(resolved, inner, s, doc)
+                or _personal_statement(resolved, inner, roles, doc)
             ):
                 quote = Quote(inner, qs, qe, "other")
             else:
@@ -1401,4 +1508,4 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             last = real[-1]
         elif any(a.kind == "generic" for a in anchors):
             last = _Anchor(0, 0, "critic")
-    return [results[(qs, qe)] for qs, qe, _si in spans if (qs, qe) in results]
+    return [results[(qs, qe)] for qs, qe, _si, _n in spans if (qs, qe) in results]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.extract.patterns import lower_keep_offsets, word_alternation
 from bot.extract.regions import Mention, find_regions
+from bot.extract.spans import SpanIndex, spans_of
 from bot.extract.types import Context, ReleaseEvent, Sentence
 from storage.records import EventKind
 
@@ -258,7 +259,10 @@ _SEPARATOR = re.compile(
     r"|(?<=\s)(?:(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
     r"|although|though|as well as|alongside|plus|however)\s|[–—]\s))"
 )
-_GROUP_GAP = re.compile(r"^(?:\s*(?:,|and|&|or|/|as well as)\s*)+$|^\s*,?\s*$")
+# Written so that each character has one way to match: "(?:\s*(?:,|and)\s*)+" can split a
+# run of spaces between its two "\s*" in every way, which takes exponential time on
+# " , , , , x" (20 commas: minutes).
+_GROUP_GAP = re.compile(r"\s*(?:(?:,|and|&|or|/|as well as)\s*)*$")
 _DEMONYM_USE = re.compile(
     r"(?:\s+[\w-]+){0,3}?\s+(?:re-?release|release|premiere|premiere|debut|theatrical|cinemas"
     r"|theat(?:er|re)s|audiences|screens|distribution|DVD|Blu-?ray|VHS|television|TV|broadcast"
@@ -279,6 +283,26 @@ _ABBREVIATIONS = frozenset(
     )
 )
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“(\[_]?[A-Z0-9])")
+
+
+# Reading a date for a release event costs ~0.2 ms; a text with more dates than this is no
+# review (a long one has a few dozen), and the dates after these are not read (issue 16).
+MAX_DATES = 2000
+
+
+class _Budget:
+    """How many more dates one text may have read."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self, dates: list[_Date]) -> list[_Date]:
+        """The dates the budget still covers, taken from it."""
+        taken = dates[: max(self.left, 0)]
+        self.left -= len(taken)
+        return taken
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs several times more
@@ -315,6 +339,7 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     dates = scan_dates(text)
     years = [m.start() for m in _YEAR_TOKEN.finditer(text)]
     anchors = _year_anchors(text, dates, years)
+    budget = _Budget(MAX_DATES)
     raw: list[_Event] = []
     pos = 0
     di = 0
@@ -331,7 +356,7 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
             continue
         if dj == di and bisect_left(years, start) == bisect_left(years, pos):
             continue
-        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx))
+        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx, budget))
     return _finish(raw)
 
 
@@ -414,7 +439,12 @@ def _year_anchors(text: str, dates: list[_Date], years: list[int]) -> list[tuple
 
 
 def _paragraph_events(
-    base: int, line: str, dates: list[_Date], anchors: list[tuple[int, int]], ctx: Context
+    base: int,
+    line: str,
+    dates: list[_Date],
+    anchors: list[tuple[int, int]],
+    ctx: Context,
+    budget: _Budget,
 ) -> list[_Event]:
     events: list[_Event] = []
     frame: tuple[str, ...] = ()
@@ -430,6 +460,7 @@ def _paragraph_events(
     bullet = _BULLET.match(line, junk)
     if bullet:
         junk = bullet.end()
+    di = 0  # dates and sentences both come in order: one pointer walks the dates
     for s, e in split_release_sentences(line[junk:]):
         sent = line[junk + s : junk + e]
         framed = _frame_regions(sent)
@@ -437,12 +468,15 @@ def _paragraph_events(
             frame = framed
         a = base + junk + s
         b = a + len(sent)
-        local = [
-            _Date(d.start - a, d.end - a, d.year, d.month, d.days)
-            for d in dates
-            if a <= d.start and d.end <= b
-        ]
-        found = _sentence_events(sent, a, local, frame, last_region, last_kind)
+        while di < len(dates) and dates[di].start < a:
+            di += 1
+        local: list[_Date] = []
+        while di < len(dates) and dates[di].start < b:
+            d = dates[di]
+            if d.end <= b:
+                local.append(_Date(d.start - a, d.end - a, d.year, d.month, d.days))
+            di += 1
+        found = _sentence_events(sent, a, local, frame, last_region, last_kind, budget)
         for ev in found:
             if ev.regions != (None,):
                 last_region = ev.regions
@@ -450,10 +484,12 @@ def _paragraph_events(
         para_events.extend(found)
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
-    for ev in para_events:
-        if ev.year is None and (ev.month is not None):
-            ev.year = _resolve_year(ev, para_events, base, base + len(line), anchors, ctx)
-        events.append(ev)
+    if any(ev.year is None and ev.month is not None for ev in para_events):
+        years = _Years(anchors, para_events, base, base + len(line))
+        for ev in para_events:
+            if ev.year is None and (ev.month is not None):
+                ev.year = years.resolve(ev, ctx)
+    events.extend(para_events)
     return events
 
 
@@ -478,10 +514,10 @@ def _frame_regions(sent: str) -> tuple[str, ...]:
 def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
     """`found` plus the bare years that read as release dates ("released on DVD in 2001")."""
     dates = list(found)
-    taken = [(d.start, d.end) for d in dates]
+    taken = spans_of((d.start, d.end) for d in dates)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not taken.overlapping(a, b)
 
     extra: list[_Date] = []
     for m in _YEAR_TOKEN.finditer(sent):
@@ -579,15 +615,13 @@ def _region_mentions(sent: str) -> list[Mention]:
 _OWN_PREPOSITION = re.compile(r"\s*(?:(?:on|in|at|from|by|of)\s+)?(?:the\s+)?$")
 
 
-def _clause_start(sent: str, date_start: int, blocked: list[tuple[int, int]]) -> int:
+def _clause_start(sent: str, date_start: int, blocked: SpanIndex[None]) -> int:
     """Where the clause holding the first date begins: after the last separator before it,
     not counting a comma that only sets off the date's own "on" ("Austin, Texas, on ...")."""
     start = 0
-    asides = _asides(sent, date_start)
+    asides = spans_of(_asides(sent, date_start))
     for m in _SEPARATOR.finditer(sent, 0, date_start):
-        if any(s <= m.start() < e for s, e in blocked) or any(
-            s <= m.start() < e for s, e in asides
-        ):
+        if blocked.covers(m.start()) or asides.covers(m.start()):
             continue
         if _OWN_PREPOSITION.match(sent, m.end(), date_start):
             continue
@@ -609,10 +643,10 @@ def _asides(sent: str, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _first_separator(sent: str, a: int, b: int, blocked: list[tuple[int, int]]) -> int:
+def _first_separator(sent: str, a: int, b: int, blocked: SpanIndex[None]) -> int:
     """Offset of the first clause separator in sent[a:b] outside place-name groups, or b."""
     for m in _SEPARATOR.finditer(sent, a, b):
-        if any(s <= m.start() < e for s, e in blocked):
+        if blocked.covers(m.start()):
             continue
         return m.start()
     return b
@@ -625,10 +659,13 @@ def _sentence_events(
     frame: tuple[str, ...],
     last_region: tuple[str | None, ...],
     last_kind: EventKind | None = None,
+    budget: _Budget | None = None,
 ) -> list[_Event]:
     if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
         return []
     dates = _add_bare_years(sent, found)
+    if budget is not None:
+        dates = budget.take(dates)
     if not dates:
         return []
     fest_year = _YEAR_FEST.search(sent) if found and _may_name_festival(sent) else None
@@ -639,7 +676,8 @@ def _sentence_events(
         ]
     mentions = _region_mentions(sent)
     groups = _groups(sent, mentions)
-    blocked = [(s, e) for s, e, _, _ in groups]
+    blocked = spans_of((s, e) for s, e, _, _ in groups)
+    group_starts = [g[0] for g in groups]
     low = lower_keep_offsets(sent)
     postpone = list(_POSTPONE.finditer(low))
     last_postpone = postpone[-1].end() if postpone else -1
@@ -735,7 +773,9 @@ def _sentence_events(
         ):
             continue
         initial = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
-        regions = _regions_for(sent, pre_a, pre_b, post_a, post_b, groups, initial)
+        regions = _regions_for(
+            sent, pre_a, pre_b, post_a, post_b, groups, initial, group_starts
+        )
         if (
             not regions
             and kind == "theatrical"
@@ -915,8 +955,17 @@ def _regions_for(
     post_b: int,
     groups: list[tuple[int, int, tuple[str, ...], bool]],
     initial: bool,
+    starts: list[int],
 ) -> tuple[str | None, ...]:
-    after = [g for g in groups if post_a <= g[0] and g[1] <= post_b]
+    """The regions of the date whose clause is sent[pre_a:pre_b] + sent[post_a:post_b]."""
+
+    # `groups` are in order and apart (`starts` are theirs): only those starting inside a
+    # window can lie in it.
+    def within(a: int, b: int) -> list[tuple[int, int, tuple[str, ...], bool]]:
+        near = groups[bisect_left(starts, a) : bisect_left(starts, b)]
+        return [g for g in near if g[1] <= b]
+
+    after = within(post_a, post_b)
     if after:
         gap = sent[post_a : after[0][0]]
         if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
@@ -926,7 +975,7 @@ def _regions_for(
         for g in after:
             if _DEMONYM_USE.match(sent, g[1]):
                 return g[2]
-    before = [g for g in groups if pre_a <= g[0] and g[1] <= pre_b]
+    before = within(pre_a, pre_b)
     if before:
         return before[-1][2]
     return ()
@@ -949,44 +998,54 @@ def _respectively(
     return events
 
 
-def _resolve_year(
-    ev: _Event,
-    para: Sequence[_Event],
-    para_start: int,
-    para_end: int,
-    anchors: list[tuple[int, int]],
-    ctx: Context,
-) -> int | None:
-    """The year of a year-less date: sentence/paragraph context, publication date, or text."""
-    assert ev.month is not None
-    local = [(p, y) for p, y in anchors if para_start <= p < para_end]
-    before = [(p, y) for p, y in local if p < ev.start]
-    after = [(p, y) for p, y in local if p > ev.start]
-    if before:
-        year = before[-1][1]
-        prev_full = [
-            e for e in para if e.start < ev.start and e.explicit_year and e.month is not None
-        ]
-        # "10 November 2017 ... and 12 January" in one run of dates: the year rolls over.
-        if (
-            prev_full
-            and prev_full[-1].year == year
-            and ev.start - prev_full[-1].end < 120
-            and (ev.month, ev.day or 0) < (prev_full[-1].month or 0, prev_full[-1].day or 0)
-        ):
-            return year + 1
-        return year
-    if after and after[0][0] - ev.end < 200:
-        nxt = [e for e in para if e.start == after[0][0] and e.explicit_year and e.month]
-        if nxt and (nxt[0].month or 0, nxt[0].day or 0) < (ev.month, ev.day or 0):
-            return after[0][1] - 1
-        return after[0][1]
-    if ctx.published is not None:
-        return _next_occurrence(ctx.published, ev.month, ev.day)
-    earlier = [y for p, y in anchors if p < para_start]
-    if earlier:
-        return earlier[-1]
-    return None
+class _Years:
+    """What a year-less date of one paragraph may take its year from: the text's year anchors
+    ((position, year), in order) and the paragraph's dates written with a year."""
+
+    def __init__(
+        self, anchors: list[tuple[int, int]], para: Sequence[_Event], start: int, end: int
+    ) -> None:
+        self.anchors = anchors
+        self.at = [p for p, _ in anchors]  # positions, for binary search
+        self.start, self.end = start, end
+        full = sorted(
+            (e for e in para if e.explicit_year and e.month is not None), key=lambda e: e.start
+        )
+        self.full = full
+        self.full_at = [e.start for e in full]
+        self.full_by_start: dict[int, _Event] = {}
+        for e in full:
+            self.full_by_start.setdefault(e.start, e)
+
+    def resolve(self, ev: _Event, ctx: Context) -> int | None:
+        """The year of a year-less date: paragraph context, publication date, or text."""
+        assert ev.month is not None
+        i = bisect_left(self.at, ev.start) - 1  # the last anchor before the date
+        if i >= 0 and self.at[i] >= self.start:
+            year = self.anchors[i][1]
+            k = bisect_left(self.full_at, ev.start) - 1
+            prev_full = self.full[k] if k >= 0 else None
+            # "10 November 2017 ... and 12 January" in one run of dates: the year rolls over.
+            if (
+                prev_full is not None
+                and prev_full.year == year
+                and ev.start - prev_full.end < 120
+                and (ev.month, ev.day or 0) < (prev_full.month or 0, prev_full.day or 0)
+            ):
+                return year + 1
+            return year
+        j = bisect_right(self.at, ev.start)  # the first anchor after the date
+        if j < len(self.at) and self.at[j] < self.end and self.at[j] - ev.end < 200:
+            nxt = self.full_by_start.get(self.at[j])
+            if nxt is not None and (nxt.month or 0, nxt.day or 0) < (ev.month, ev.day or 0):
+                return self.anchors[j][1] - 1
+            return self.anchors[j][1]
+        if ctx.published is not None:
+            return _next_occurrence(ctx.published, ev.month, ev.day)
+        e = bisect_left(self.at, self.start) - 1  # the last anchor before the paragraph
+        if e >= 0:
+            return self.anchors[e][1]
+        return None
 
 
 def _next_occurrence(published: dt.date, month: int, day: int | None) -> int:
