@@ -382,23 +382,24 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
 @cli.command("eval")
 def evaluate(
     corpus: Annotated[
-        Path | None, typer.Option(help="Labelled corpus folder with dev-labels.jsonl.")
+        Path | None,
+        typer.Option(help="Corpus folder (default: $PULLQUOTE_CORPUS, else the shared copy)."),
     ] = None,
     seeds: Annotated[Path | None, typer.Option(help="Seed folder with expected.json.")] = None,
+    labels: Annotated[
+        Path | None, typer.Option(help="Folder with dev-/test-labels.jsonl (default tests/eval).")
+    ] = None,
     as_json: JsonFlag = False,
-    per_file: Annotated[bool, typer.Option(help="Show a row per file.")] = True,
+    per_file: Annotated[bool, typer.Option(help="Show a row per dev file.")] = True,
 ) -> None:
-    """Score extraction against the labelled corpus and the seeds (precision, recall, F1)."""
-    from bot.evaluation import render_report, report_to_json, run_eval
+    """Score extraction on the labelled splits and the seeds (P/R/F1, per class, worst misses)."""
+    from bot.evaluation import EvalSetupError, eval_inputs, render_report, report_to_json, run_eval
 
-    shared = _find_shared()
-    corpus_dir = corpus or shared / "corpus" / "wikipedia-films"
-    seeds_dir = seeds or shared / "seeds"
-    for folder in (corpus_dir, seeds_dir):
-        if not folder.is_dir():
-            err.print(f"no such folder: {folder} (pass --corpus and --seeds)", style="red")
-            raise typer.Exit(2)
-    report = run_eval(corpus_dir, seeds_dir)
+    try:
+        report = run_eval(*eval_inputs(corpus, seeds, labels))
+    except (EvalSetupError, FileNotFoundError, ValueError) as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(report_to_json(report), indent=2))
     else:

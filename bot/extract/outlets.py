@@ -506,7 +506,8 @@ AMBIGUOUS_OUTLETS = frozenset(
     "The Tablet",
 }
 
-_PUNCT = re.compile(r"[^\w\s&]")
+# Markdown emphasis ("_Variety_", "*Empire*") is punctuation too.
+_PUNCT = re.compile(r"[^\w\s&]|_")
 _SPACES = re.compile(r"\s+")
 
 
