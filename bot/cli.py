@@ -328,7 +328,9 @@ def extract(
         str | None, typer.Option(help="Publication date, YYYY-MM-DD; dates a year-less release.")
     ] = None,
     as_json: JsonFlag = False,
-    explain: Annotated[bool, typer.Option(help="Say why each excerpt scored as it did.")] = False,
+    explain: Annotated[
+        bool, typer.Option(help="Say why each quote, date and excerpt reads as it does.")
+    ] = False,
 ) -> None:
     """Show what extraction finds in a review, touching no database."""
     from bot.extract import Context, extraction_to_json
@@ -347,7 +349,7 @@ def extract(
         outlet=review.outlet,
         critic=review.critic,
     )
-    data = extraction_to_json(run_extract(review.text, ctx), explain=explain)
+    data = extraction_to_json(run_extract(review.text, ctx), explain=explain, text=review.text)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -361,14 +363,14 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
     for col in ("kind", "text", "critic", "outlet"):
         quotes.add_column(col)
     for q in data["quotes"]:
-        quotes.add_row(q["kind"], q["text"], q["critic"] or "", q["outlet"] or "")
+        quotes.add_row(q["kind"], q["text"] + _why_lines(q), q["critic"] or "", q["outlet"] or "")
     out.print(quotes)
     rel = Table(title="Releases")
     for col in ("region", "date", "event"):
         rel.add_column(col)
     for r in data["releases"]:
         date = "-".join("?" if p is None else str(p) for p in (r["year"], r["month"], r["day"]))
-        rel.add_row(r["region"] or "?", date, r["event"])
+        rel.add_row(r["region"] or "?", date + _why_lines(r), r["event"])
     out.print(rel)
     ex = Table(title="Excerpts")
     ex.add_column("score", justify="right")
@@ -377,6 +379,13 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
         text = e["text"] + ("\n  " + "\n  ".join(e.get("reasons", [])) if explain else "")
         ex.add_row(f"{e['score']:.2f}", text)
     out.print(ex)
+
+
+def _why_lines(item: dict[str, Any]) -> str:
+    return "".join(
+        f"\n  why: {w['rule']}" + (f"\n    in: {w['sentence']}" if w.get("sentence") else "")
+        for w in item.get("why", [])
+    )
 
 
 @cli.command("eval")

@@ -7,6 +7,7 @@ from bot.extract.types import (
     Extraction,
     FilmGuess,
     Quote,
+    Reason,
     ReleaseEvent,
     Sentence,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "Extraction",
     "FilmGuess",
     "Quote",
+    "Reason",
     "ReleaseEvent",
     "Sentence",
     "extract",

@@ -35,7 +35,7 @@ from bot.extract.patterns import (
 from bot.extract.regions import region_code
 from bot.extract.sentences import quote_pairs
 from bot.extract.spans import SpanIndex, spans_of
-from bot.extract.types import Context, Quote, QuoteKind, Sentence
+from bot.extract.types import Context, Quote, QuoteKind, Reason, Sentence
 
 # --- word lists -----------------------------------------------------------------------------
 
@@ -104,12 +104,17 @@ _CREW_ROLES = re.compile(
     r"writer-director|director-writer|author of the (?:novel|book|comic|story)|"
     r"(?:comic book |comic-book )?writer and director|head|chief|governor|mayor|pope|"
     r"leader|officer|colleague|wife|husband|son|daughter|father|mother|brother|sister|"
-    r"cast member|cast|crew)\b",
+    r"cast member|cast|crew|professor|academic|sociologist|researcher|programmer|programmers|"
+    r"curator|festival director|artistic director|granddaughter|grandson|grandfather|"
+    r"grandmother|widow|niece|nephew|relative|relatives|family|fan|fans|audience member|"
+    r"activist|activists|campaigner|protester|protesters|priest|bishop|lawmaker|confidant|"
+    r"friend|aide|assistant|adviser|advisor|lecturer|teacher|student|students|scientist|"
+    r"psychologist|psychiatrist|physician|doctor)\b",
     re.IGNORECASE,
 )
 _CRITIC_ROLES = re.compile(
     r"\b(?:critic|critics|reviewer|reviewers|columnist|film writer|reviewing partner|"
-    r"contributor|journalist|blogger|essayist|historian|scholar|academic|professor|"
+    r"contributor|journalist|blogger|vlogger|essayist|historian|scholar|"
     r"novelist|editor-in-chief|commentator|writer for|writing for|wrote for|writes for)\b",
     re.IGNORECASE,
 )
@@ -130,6 +135,8 @@ _STRONG_TITLE_BEFORE = re.compile(
     r"episode|episodes|chapter|album|poem|tagline|tag line|slogan|the word|the words|"
     r"the term|the phrase|catchphrase|nickname|nicknamed|codenamed|code-named|"
     r"the title|its title|a title|an? (?:\w+ )?rating of|(?:an? )?(?:\w+ )?grade of|"
+    r"(?:promoted|billed|marketed|advertised|touted|sold|branded|pitched|subtitled)\s+as"
+    r"(?:\s+(?:a|an|the))?|"
     r"(?:rated|rating|certificate|classification)(?: of)?(?: an?)?|"
     r"(?:his|her|their|the|its) (?:\d{4} )?(?:article|essay|column|book|list|"
     r"series|segment|feature|piece)|(?:the|its|a|an) (?:\w+ )?(?:song|single|number|"
@@ -349,13 +356,20 @@ _ROLE_WORDS = frozenset(
 _ANCHOR_WORDS = _PRONOUNS | _CARRY_NOUNS | _GENERIC_WORDS | _ROLE_WORDS
 
 
+# Anchor kinds that name who speaks, and those of them that may speak right after a quote.
+_SPEAKERS = frozenset({"critic", "crew", "interview", "other"})
+_VOICES = frozenset({"critic", "crew", "interview"})
+
+
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs several times more
 class _Anchor:
     """A place in a sentence that says who is speaking."""
 
     pos: int  # where the anchor ends, relative to the sentence
     start: int
-    kind: str  # "critic" | "crew" | "other" | "carry"
+    # "critic" | "crew" | "interview" | "other" (an audience poll, a tracker) | "carry" (a
+    # pronoun or "the critic") | "generic" (critics in general) | "mention" (a name, no verb)
+    kind: str
     critic: str | None = None
     outlet: str | None = None
 
@@ -426,6 +440,8 @@ def _looks_person(run: str, month_ok: bool = False) -> bool:
         tokens[0] in _MONTHS and not (month_ok and tokens[0] in _GIVEN_MONTHS)
     ):
         return False
+    if tokens[-1] in _NOT_NAME_START:
+        return False  # "D. As": a sentence's first word is no surname
     if any(t in {"of", "the", "and", "&", "for"} for t in tokens):
         return False
     full = [t for t in tokens if len(t.rstrip(".")) > 1 and not t.endswith(".")]
@@ -464,7 +480,30 @@ _STARRING = re.compile(
 )
 _TITLE_YEAR = re.compile(r"_([^_\n]++)_\s*\((?:\d{4}|film)")
 _WHO = re.compile(r"^,\s*who\s+")
-_APPOSITIVE = re.compile(r"\s*,[^,\"“]{0,60},")
+# "A. O. Scott was less kind, calling it ...": a short predicate, then a participle of saying.
+_PARTICIPLE_AFTER = re.compile(
+    r"\s+(?:was|were|is|seemed|felt|remained|proved)\s+[^,.;\"“]{1,30},\s*(?:calling|writing|"
+    r"saying|describing|praising|noting|adding|declaring|dubbing|deeming|concluding|opining|"
+    r"arguing|stating|criticizing|criticising|lamenting|comparing|labelling|labeling)\b"
+)
+# Words said to a paper or in an interview are no review: "X told _Variety_", "X said to Y".
+_INTERVIEW_AFTER = re.compile(
+    r"\s*,?\s*(?:\w+\s+)?(?:told|said to|speaking to|explained to|in an interview)\b"
+)
+_TOLD_BEFORE = re.compile(
+    r"\b(?:told|said to|speaking to|explained to|in an interview with|interview with|"
+    r"interviewed by)\s+(?:the\s+)?$"
+)
+# Titles that open a name and make its bearer no critic.
+_TITLE_ROLES = frozenset(
+    """president professor prof senator governor mayor minister king queen prince princess
+    pope bishop chairman director producer""".split()  # noqa: SIM905
+)
+_INTERVIEW_BEFORE = re.compile(
+    r"\b(?:in an interview with|interviewed by|speaking to)\s[^,]{0,40},?\s*$"
+)
+# ", the film's director," or ", writing for Y," after a name; not ", and in terms of X,".
+_APPOSITIVE = re.compile(r"\s*,(?!\s*(?:and|but|or|while|whereas|though|although)\b)[^,\"“]{0,60},")
 _BY_BEFORE = re.compile(
     r"\b(?:by|according to|in the words of|per)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
 )
@@ -543,9 +582,12 @@ def _role_before(before: str) -> str | None:
     return None
 
 
+# A name does not start inside a word ("3D. As" is no "D. As"); the check sits after the
+# first capital so that the engine can still skip from capital to capital.
 _ALL_NAMES = re.compile(
-    rf"{_NAME_TOKEN}(?:\s+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?"
-    rf"{_NAME_TOKEN}){{1,4}}"
+    r"[A-Z](?<![\w'’.\-][A-Z])"
+    + _NAME_TOKEN.removeprefix("(?:[A-Z]")[:-1]
+    + rf"(?:\s+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?{_NAME_TOKEN}){{1,4}}"
 )
 
 
@@ -697,10 +739,17 @@ def _place_adjective(name: str, s: str, end: int) -> bool:
 
 
 _NAME_OF_BEFORE = re.compile(rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$")
+_NAME_IN_BEFORE = re.compile(
+    rf"{_NAME_TOKEN}\s+(?:in|for|through|via)\s+(?:the\s+)?(?:The\s+)?$"
+)
+_AND_ITALIC = re.compile(r"^\s*and\s+(?:the\s+)?_[^_]+_")
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their)\s+$")
+_REVIEW_AFTER = re.compile(r"\s+(?:review|column|piece|article|essay|critique)\b")
 _WRITING_FOR_BEFORE = re.compile(
     r"(?:writing|writes|wrote|review|reviewing|column|critic|published)\s+(?:for|in)\s+"
     r"(?:the\s+)?(?:The\s+)?$|\b(?:his|her|their)\s+(?:\d{4}\s+)?(?:book|"
-    r"review|column)\s*,?\s*$",
+    r"review|column|blog|website|site|podcast|newsletter|vlog|channel|show|programme|program)"
+    r"\s*,?\s*$",
     re.IGNORECASE,
 )
 _OWNS_AFTER = re.compile(
@@ -727,8 +776,21 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         after = s[m.end() : m.end() + 40]
         if canon is None and inner.lower() not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
-            prev_is_name = _NAME_OF_BEFORE.search(before)
-            writing_for = _WRITING_FOR_BEFORE.search(before)
+            prev_is_name = _NAME_OF_BEFORE.search(before) or (
+                # "Pat Berman in _The State_ (and _Columbia Record_) described it as ..."
+                _NAME_IN_BEFORE.search(before) is not None
+                and _verb_follows(_AND_ITALIC.sub("", after))
+            )
+            writing_for = (
+                _WRITING_FOR_BEFORE.search(before)
+                or (
+                    # "In _The Northern Echo_, Sam Park wrote ...": an opening "In" frame
+                    s[: m.start()].strip() in {"In", "in", "In the", "According to"}
+                    and after.startswith(",")
+                )
+                # "in his _Guardian_ review"
+                or (_POSSESSIVE_BEFORE.search(before) is not None and _REVIEW_AFTER.match(after))
+            )
             owns = _OWNS_AFTER.match(after)
             subject = _verb_follows(after, skip_any=1) and not _FILM_BEFORE.search(before)
             if prev_is_name or writing_for or owns or (subject and m.start() <= 4):
@@ -853,9 +915,13 @@ def _structural_outlets(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
     for m in _OUTLET_RUN.finditer(s):
         a, b = m.span()
         tokens = m.group().split()
-        # drop a sentence opener glued to the run ("In", "When", "Yesterday")
+        # drop a sentence opener glued to the run ("In", "When", "Yesterday"); mid-sentence,
+        # "Film Thrills" and "American Cinematographer" keep their first word
+        opening = not s[:a].strip(" \"“(_*")
         while tokens and tokens[0] != "The" and (
-            tokens[0] in _NOT_NAME_START or tokens[0] in _MONTHS or tokens[0][0].isdigit()
+            (opening and tokens[0] in _NOT_NAME_START)
+            or tokens[0] in _MONTHS
+            or tokens[0][0].isdigit()
         ):
             a = s.index(tokens[1], a + len(tokens[0])) if len(tokens) > 1 else b
             tokens = tokens[1:]
@@ -934,7 +1000,7 @@ def _person_mentions(
     """People named in `s` (multi-word names, or a surname seen in full earlier)."""
     out: list[tuple[int, int, str]] = []
     italics = spans_of((m.start(), m.end()) for m in _ITALIC.finditer(s)) if "_" in s else None
-    named = SpanIndex((a, b, b) for a, b, _ in outlets)
+    named = SpanIndex((a, b, b) for a, b, _ in outlets) if outlets else None
     for m in _ALL_NAMES.finditer(s):
         if italics and italics.covers(m.start()):
             continue
@@ -978,7 +1044,7 @@ def _person_mentions(
     for m in _CAP_WORD.finditer(s):
         w = m.group(0)
         if w in doc.full_names and not full.covers(m.start()):
-            if named.covers(m.start()):
+            if named is not None and named.covers(m.start()):
                 continue
             out.append((m.start(), m.end(), w))
     out.sort()
@@ -987,7 +1053,7 @@ def _person_mentions(
 
 # "P of (the) O", "P from O", "P, writing for O", "P (O)", "P for O": the gap from P to O.
 _PERSON_OF_OUTLET = re.compile(
-    r"\s*(?:,\s*)?(?:\(|(?:also\s+)?(?:of|from)|for|at|in|,?\s*(?:who\s+)?(?:writing|writes|"
+    r"\s*(?:,\s*)?(?:\(|(?:also\s+)?(?:of|from)|for|at|in|through|via|,?\s*(?:who\s+)?(?:writing|writes|"
     r"wrote|reviewing|reviewed)\s+(?:in\s+a\s+review\s+)?(?:for|in)|,\s*(?:a\s+)?(?:film\s+)?"
     r"(?:critic|reviewer|writer|columnist)\s+(?:for|at|of|with)"
     # "X, in his review for Y", "X noted in her review for Y", "X commented in Y",
@@ -996,7 +1062,9 @@ _PERSON_OF_OUTLET = re.compile(
     r"article|essay)\s+(?:of\s+(?:the\s+)?(?:film|movie)\s+)?(?:for|in|of|on)"
     r"|(?:said|says|wrote|writes|commented|comments|noted|notes|observed|remarked|opined|"
     r"argued|stated)\s+in"
-    r"|(?:published|wrote|gave|posted|filed)\s+(?:a|an)\s+(?:[\w-]+\s+)?review\s+(?:in|for|on))"
+    r"|(?:published|wrote|gave|posted|filed)\s+(?:a|an)\s+(?:[\w-]+\s+)?review\s+(?:in|for|on)"
+    # "X discussed the film in a 1974 issue of Y"
+    r"|(?:[a-z]+\s+){1,4}in\s+(?:a|an|the|its)\s+(?:\d{4}\s+)?(?:issue|edition)\s+of)"
     # "of the Australian tabloid newspaper _Y_"
     r"\s*(?:the\s+)?(?:(?:[A-Z][a-z]+\s+)?(?:[a-z-]+\s+){0,2}(?:newspaper|magazine|website|"
     r"tabloid|daily|weekly|journal|publication|site|blog|broadsheet)\s+)?",
@@ -1014,6 +1082,33 @@ _OUTLETS_PERSON = re.compile(
 
 # How far from an outlet a person may be named and still be its critic ("P of O", "O's P").
 _NEAR = 200
+_SAY_ANY = re.compile(rf"\b{_SAY_VERBS}\b")
+# Where a clause starts: the sentence's start, or after ";", ":", "and", "but", "while" ...
+_CLAUSE_START = re.compile(
+    r"(?:^|[;:]|,\s*(?:and|but|while|whereas|although|though)|\b(?:but|while|whereas))"
+    r"\s*(?:the\s+critic\s+|critic\s+|reviewer\s+)?$"
+)
+# What ends the search for a subject's verb of saying: a relative clause, a passive "by",
+# critics in general, another quote.
+_SUBJECT_STOP = re.compile(r"\b(?:who|whom|whose|which|that|by|critics|reviewers)\b|[\"“;]")
+# A sentence that opens on a verb of saying, its subject left out ("And described ...").
+_SUBJECTLESS = re.compile(rf"\W*(?:(?:and|also|but|then)\s+)?{_SAY_VERBS}\b")
+
+
+def _verb_after(low: str, pb: int) -> int:
+    """Where a verb of saying follows a name in its clause (-1: none): past a relative
+    clause, a passive "by", critics in general or a quote, it is someone else's."""
+    limit = min(len(low), pb + 150)
+    stop = _SUBJECT_STOP.search(low, pb, limit)
+    verb = _SAY_ANY.search(low, pb, stop.start() if stop else limit)
+    return verb.start() if verb else -1
+
+
+def _subject_of_saying(low: str, pa: int, verb: int) -> bool:
+    """A person who opens a clause and is followed in it by a verb of saying, with words
+    between: "Roger Ebert was impressed by the design, but claimed "..."" (not an object:
+    "gave praise to Ermey and D'Onofrio, saying ...")."""
+    return verb >= 0 and _CLAUSE_START.search(low, max(0, pa - 30), pa) is not None
 
 
 def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
@@ -1031,6 +1126,10 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             continue
         if outlet in _AGGREGATOR_OTHER:
             anchors.append(_Anchor(ob, oa, "other", None, outlet))
+            continue
+        lead = s[max(0, oa - 40) : oa]
+        if ("to" in lead or "inter" in lead) and _TOLD_BEFORE.search(lead):
+            anchors.append(_Anchor(ob, oa, "interview", None, outlet))  # "said to _Variety_"
             continue
         critic: str | None = None
         start, end = oa, ob
@@ -1057,9 +1156,18 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         before = s[max(0, pa - 60) : pa]
         after = s[pb : pb + 60]
         appos = _APPOSITIVE.match(after)
-        said_after = _verb_follows(_WHO.sub(" ", after)) or (
-            appos is not None and _verb_follows(after[appos.end() :])
+        said_after = (
+            _verb_follows(_WHO.sub(" ", after))
+            or (appos is not None and _verb_follows(after[appos.end() :]))
+            or _PARTICIPLE_AFTER.match(after) is not None
         )
+        # "X, co-founder of Y, said": a role in an apposition counts as one before the name.
+        verb = _verb_after(low, pb)
+        aside = low[pb : pb + appos.end()] if appos is not None else ""
+        if verb > pb and low[pb : pb + 3].lstrip()[:1] == ",":
+            aside = low[pb:verb]  # ", director of the X festival (Y) described ..."
+        critic_aside = bool(aside) and _CRITIC_ROLES_LOW.search(aside) is not None
+        crew_aside = bool(aside) and not critic_aside and _CREW_ROLES_LOW.search(aside) is not None
         if said_after and after.lstrip()[:1] == "," and _OBJECT_BEFORE.search(before):
             said_after = False  # "praised the work of Ermey, calling him ..."
         said = _SAID_BEFORE.search(before) if ('"' in before or "”" in before) else None
@@ -1067,10 +1175,19 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             (said is not None and said.group(1).lower() in _SAY_SET)
             or _BY_BEFORE.search(before) is not None
             or _DASH_BEFORE.search(before) is not None
-        )
-        role_before = _CRITIC_ROLES_LOW.search(low[max(0, pa - 30) : pa])
-        crew_before = _CREW_ROLES_LOW.search(low[max(0, pa - 35) : pa])
+        ) and after.lstrip()[:1] not in "\"“"  # not "calling DeVito "fascinating"": an object
+        role_before = _CRITIC_ROLES_LOW.search(low[max(0, pa - 30) : pa]) or critic_aside
+        crew_before = _CREW_ROLES_LOW.search(low[max(0, pa - 35) : pa]) or crew_aside
         full = _resolve(person, doc)
+        if _INTERVIEW_AFTER.match(after) or (
+            ("interview" in before or "speaking" in before) and _INTERVIEW_BEFORE.search(before)
+        ):
+            anchors.append(_Anchor(pb, pa, "interview", full, None))
+            continue
+        title, _, rest = person.partition(" ")
+        if rest and title.rstrip(".").lower() in _TITLE_ROLES:
+            anchors.append(_Anchor(pb, pa, "crew", full, None))  # "President F. D. Roosevelt"
+            continue
         source = _SOURCE_AFTER.match(after)
         if source and (_verb_follows(after[source.end() :]) or after[source.end() :][:1] == ","):
             outlet = source.group(1)
@@ -1086,6 +1203,8 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
                 anchors.append(_Anchor(pb + source.end(), pa, "critic", full, outlet))
                 continue
         if not said_after and _FILLER_VERB.match(after):
+            said_after = True
+        if not said_after and not by_before and _subject_of_saying(low, pa, verb):
             said_after = True
         if not (said_after or by_before or role_before):
             anchors.append(_Anchor(pb, pa, "mention", full, None))
@@ -1134,12 +1253,17 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
                 anchors.append(_Anchor(we, ws, "crew"))
                 last_end = we
         prev = word
+    opener = _SUBJECTLESS.match(low)
+    if opener and not anchors:
+        # "And described the performance as "...": the subject of the sentence before.
+        anchors.append(_Anchor(opener.end(), 0, "carry"))
     anchors.sort(key=lambda a: a.pos)
     return _merge(anchors, s)
 
 
 _OUTLET_THEN_CRITIC = re.compile(
-    r"[\s,]*(?:\([^()]{0,80}\)[\s,]*)?(?:(?:where|in which|whose|with)\s+)?"
+    r"[\s,]*(?:\([^()]{0,80}\)[\s,]*)?(?:(?:review|column|piece|article)\s*,\s*)?"
+    r"(?:(?:where|in which|whose|with)\s+)?"
     r"(?:(?:film\s+|movie\s+)?(?:critic|reviewer|writer|columnist)\s+)?"
     r"|(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:review|critique|column|piece|essay)\s+(?:of\s+(?:the\s+)?(?:film|movie)\s+)?by\s+"
 )
@@ -1200,7 +1324,7 @@ class _Picker:
         self.main_pos = [a.pos for a in self.main]
         self.generic_pos = [a.pos for a in anchors if a.kind == "generic"]
         self.generic = [a for a in anchors if a.kind == "generic"]
-        speakers = [(a.start, i) for i, a in enumerate(anchors) if a.kind in {"critic", "crew"}]
+        speakers = [(a.start, i) for i, a in enumerate(anchors) if a.kind in _VOICES]
         speakers.sort()
         self.speaker_start = [st for st, _ in speakers]
         self.speaker_index = [i for _, i in speakers]
@@ -1208,7 +1332,7 @@ class _Picker:
         self.subjects = [
             a
             for a in anchors
-            if a.kind in {"critic", "crew", "other"}
+            if a.kind in _SPEAKERS
             or (a.kind == "mention" and not _is_crew(a.critic or "", doc))
         ]
         self.subject_pos = [a.pos for a in self.subjects]
@@ -1226,11 +1350,15 @@ class _Picker:
         i = bisect.bisect_right(self.main_pos, qs)
         if i:
             return self.main[i - 1]
+        # "Reviews stated it was "X", with Y of Z calling it ...": critics in general, named
+        # before the quote, speak it rather than the critic named after it.
+        j = bisect.bisect_right(self.generic_pos, qs)
+        if j:
+            return self.generic[j - 1]
         for a in self.main[i:]:
             if a.start >= qe:
                 return a
-        j = bisect.bisect_right(self.generic_pos, qs)
-        return self.generic[j - 1] if j else None
+        return None
 
     def subject_before(self, pos: int) -> _Anchor | None:
         """The last anchor ending by `pos` that a pronoun subject may stand for."""
@@ -1251,7 +1379,7 @@ _TITLE_LAST = frozenset(
     chapter album poem tagline line slogan word words term phrase catchphrase nickname nicknamed
     codenamed title of rated rating certificate classification a an article essay column book
     list series segment feature piece number ballad anthem theme hit cover award category
-    section programme program show""".split()  # noqa: SIM905 (word lists read better as text)
+    section programme program show the""".split()  # noqa: SIM905 (word lists read better as text)
 )
 
 
@@ -1266,8 +1394,8 @@ def _last_word(text: str) -> str:
     return t[i:].lower()
 
 
-def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
-    """Kinds fixed by the quote's own shape or its immediate neighbours."""
+def _override(s: str, qs: int, qe: int, inner: str) -> tuple[QuoteKind, str] | None:
+    """Kinds fixed by the quote's own shape or its immediate neighbours, with the reason."""
     before = s[max(0, qs - 1 - 60) : max(0, qs - 1)]
     after = s[qe + 1 : qe + 60]
     stripped = inner.strip().rstrip(".,;:!?")
@@ -1277,12 +1405,42 @@ def _override(s: str, qs: int, qe: int, inner: str) -> QuoteKind | None:
     if (last in _DIALOGUE_LAST or "met with" in before.lower()) and _DIALOGUE_BEFORE.search(
         before
     ):
-        return "dialogue"
+        return "dialogue", "a line spoken in the film (a verb of speech before it)"
     if _GRADE.fullmatch(stripped) and _RATING_CONTEXT.search(s):
-        return "other"
+        return "other", "a grade or a rating"
     if (last in _TITLE_LAST and _STRONG_TITLE_BEFORE.search(before)) or _WORD_AFTER.match(after):
-        return "other"
+        return "other", "a title, a name or a word under discussion"
+    if _MONEY.search(inner) or (
+        stripped.lower() in _VERDICTS and _VERDICT_CONTEXT.search(s.lower())
+    ):
+        return "other", "a box-office report or verdict"
     return None
+
+
+# A quote about takings ("made a business of 25 crore") or a trade verdict ("a "super hit"
+# at the box office") is box-office talk, not a review.
+_MONEY = re.compile(
+    r"[$£€₹]\s?\d|\d\s*(?:crore|lakh|million|billion)\b|\bbusiness of\b|\bcollections?\b"
+)
+_VERDICTS = frozenset(
+    [
+        "hit",
+        "super hit",
+        "super-hit",
+        "superhit",
+        "blockbuster",
+        "blockbuster hit",
+        "all time blockbuster",
+        "flop",
+        "disaster",
+        "average",
+        "above average",
+        "below average",
+        "semi-hit",
+        "success",
+    ]
+)
+_VERDICT_CONTEXT = re.compile(r"box[- ]office|verdict|declared|collections?|business")
 
 
 _SMALL_WORDS = frozenset(
@@ -1429,11 +1587,109 @@ def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, i
     return spans
 
 
+_CAPPED = "not read for attribution: a paragraph thick with quote marks, or too many quotes"
+_NO_SPEAKER = "no critic, outlet or speaker named in or before its sentence"
+_PERSONAL = "a first-person remark by someone named without an outlet or a critic's role"
+_SPEAKER_KIND = {
+    "crew": "the speaker is cast or crew",
+    "other": "an audience poll or a box-office source, not a critic",
+    "interview": "words said to a paper or in an interview, not a review",
+    "mention": "someone named but not as its speaker",
+}
+
+
+def _critic_rule(a: _Anchor) -> str:
+    if a.critic and a.outlet:
+        return "critic and outlet"
+    if a.outlet:
+        return "outlet"
+    if a.critic:
+        return "critic"
+    return "critics' words"
+
+
+class _Attribution:
+    """Attribution state across one text's sentences: anchors per sentence (found when a
+    quote needs them), the paragraph each sentence opens, and the last speaker seen."""
+
+    # How far back a pronoun, "the critic" or a bare name looks for who it stands for.
+    LOOKBACK = 3
+
+    def __init__(self, text: str, sentences: list[Sentence], doc: _Doc) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.doc = doc
+        self._anchors: dict[int, list[_Anchor]] = {}
+        # The index of the first sentence of each sentence's paragraph (line).
+        self.para_first: list[int] = []
+        first = 0
+        for i, sent in enumerate(sentences):
+            if sent.line_start:
+                first = i
+            self.para_first.append(first)
+
+    def sentence_text(self, i: int) -> str:
+        s = self.sentences[i].text
+        return _TEMPLATE_POSS.sub(_untemplate, s) if "{{" in s else s
+
+    def anchors(self, i: int, qspans: list[tuple[int, int]] | None = None) -> list[_Anchor]:
+        """Sentence `i`'s anchors (computed once; `qspans` are its quotes, with their marks)."""
+        found = self._anchors.get(i)
+        if found is None:
+            found = _anchors(self.sentence_text(i), self.doc, qspans or [])
+            self._anchors[i] = found
+        return found
+
+    def speaker_before(self, i: int) -> tuple[_Anchor, int] | None:
+        """The nearest speaker (critic, outlet, crew, or a person named as a subject) in the
+        sentences just before sentence `i` of its paragraph, with its offset in the text.
+
+        A person named without a verb of saying or a critic's role ("Julie Lalonde, who runs
+        a shelter, complained") is returned as a `crew` anchor unless the text knows them as a
+        critic: a pronoun after them carries their words, not a critic's."""
+        stop = max(self.para_first[i], i - self.LOOKBACK)
+        for j in range(i - 1, stop - 1, -1):
+            found = [
+                a
+                for a in self.anchors(j)
+                if a.kind in _SPEAKERS or (a.kind == "mention" and a.start <= 4)
+            ]
+            if found:
+                a = found[-1]
+                if a.kind == "mention" and not self._known_critic(a.critic or ""):
+                    a = _Anchor(a.pos, a.start, "crew", a.critic, None)
+                return a, self.sentences[j].start + a.start
+        return None
+
+    def _known_critic(self, name: str) -> bool:
+        doc = self.doc
+        return (
+            name in doc.critics or name in doc.critic_outlet or _surname(name) in _KNOWN_CRITICS
+        )
+
+    def outlet_of(self, critic: str, i: int) -> str | None:
+        """The outlet a critic was named with, in the text so far or in the sentences just
+        before sentence `i` ("Jane Roe of the Courier gave it three stars. Roe added ...")."""
+        known = self.doc.critic_outlet.get(critic)
+        if known is not None:
+            return known
+        stop = max(self.para_first[max(0, self.para_first[i] - 1)], i - 2 * self.LOOKBACK)
+        surname = _surname(critic)
+        for j in range(i - 1, stop - 1, -1):
+            if j not in self._anchors and surname in self.sentences[j].text:
+                self.anchors(j)
+                known = self.doc.critic_outlet.get(critic)
+                if known is not None:
+                    return known
+        return None
+
+
 def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quote]:
     """Every double-quoted span in order, classified critic / dialogue / other with attribution.
 
     Spans come from `sentences.quote_pairs` per line (so nesting and unclosed quotes agree with
-    the splitter); attribution reads the quote's sentence and carries from the previous one."""
+    the splitter); attribution reads the quote's sentence, and for a pronoun, "the critic" or
+    a bare surname the sentences before it."""
     if '"' not in text and "“" not in text:
         return []
     doc = _build_doc(text, ctx)
@@ -1443,12 +1699,15 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
     budget = MAX_ATTRIBUTED
     for qs, qe, si, nested in spans:
         if si < 0 or budget <= 0:
-            results[(qs, qe)] = Quote(text[qs:qe], qs, qe, "other")
+            why = (Reason(_CAPPED, qs),)
+            results[(qs, qe)] = Quote(text[qs:qe], qs, qe, "other", why=why)
             continue
         budget -= 1
         by_sentence.setdefault(si, []).append((qs, qe, nested))
 
+    reader = _Attribution(text, sentences, doc)
     last: _Anchor | None = None  # the last attribution seen, for "He praised ..."
+    last_at = -1  # where it stands in the text
     for si, sent in enumerate(sentences):
         if (
             sent.line_start
@@ -1458,54 +1717,97 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
             last = None  # a heading: nothing carries across sections
             continue
         quotes_here = by_sentence.get(si)
-        s = sent.text
         if not quotes_here:
             if last is not None and sent.line_start:
-                last = None if not _CARRY_OPENER.match(s) else last
+                last = None if not _CARRY_OPENER.match(sent.text) else last
             continue
+        s = reader.sentence_text(si)
         rel = [(qs - sent.start, qe - sent.start) for qs, qe, _ in quotes_here]
-        if "{{" in s:
-            s = _TEMPLATE_POSS.sub(_untemplate, s)
-        anchors = _anchors(s, doc, [(a - 1, b + 1) for a, b in rel])
+        anchors = reader.anchors(si, [(a - 1, b + 1) for a, b in rel])
         picker = _Picker(anchors, doc)
         roles = _RolesInSentence(s)
         for (qs, qe, nested), (rs, re_) in zip(quotes_here, rel, strict=True):
-            inner = text[qs:qe]
-            kind_o = _override(s, rs, re_, inner)
-            anchor = picker.pick(rs, re_, s)
-            resolved = anchor
-            if anchor is not None and anchor.kind == "carry":
-                resolved = picker.subject_before(anchor.start) or last
-                if resolved is not None and resolved.kind == "mention":
-                    who = resolved.critic or ""
-                    resolved = _Anchor(
-                        resolved.pos,
-                        resolved.start,
-                        "crew" if _is_crew(who, doc) else "critic",
-                        who,
-                        doc.critic_outlet.get(who),
-                    )
-            elif anchor is not None and anchor.kind == "generic":
-                resolved = _Anchor(anchor.pos, anchor.start, "critic")
-            quote: Quote
-            if kind_o is None and (nested or _title_like(inner)):
-                kind_o = "other"
-            if kind_o is not None:
-                quote = Quote(inner, qs, qe, kind_o)
-            elif (
-                resolved is None
-                or resolved.kind not in {"critic"}
-                or _personal_statement(resolved, inner, roles, doc)
-            ):
-                quote = Quote(inner, qs, qe, "other")
-            else:
-                quote = Quote(inner, qs, qe, "critic", resolved.critic, resolved.outlet)
-                if resolved.critic:
-                    doc.critics.add(resolved.critic)
-            results[(qs, qe)] = quote
-        real = [a for a in anchors if a.kind in {"critic", "crew", "other"}]
+            results[(qs, qe)] = _classify(
+                text, qs, qe, nested, (rs, re_), si, s, picker, roles, reader, (last, last_at)
+            )
+        real = [a for a in anchors if a.kind in _SPEAKERS]
         if real:
-            last = real[-1]
+            last, last_at = real[-1], sent.start + real[-1].start
         elif any(a.kind == "generic" for a in anchors):
-            last = _Anchor(0, 0, "critic")
+            last, last_at = _Anchor(0, 0, "critic"), sent.start
     return [results[(qs, qe)] for qs, qe, _si, _n in spans if (qs, qe) in results]
+
+
+def _classify(
+    text: str,
+    qs: int,
+    qe: int,
+    nested: bool,
+    rel: tuple[int, int],
+    si: int,
+    s: str,
+    picker: _Picker,
+    roles: _RolesInSentence,
+    reader: _Attribution,
+    last: tuple[_Anchor | None, int],
+) -> Quote:
+    """One quote's kind and attribution, with the reason."""
+    doc = reader.doc
+    sent_start = reader.sentences[si].start
+    inner = text[qs:qe]
+    rs, re_ = rel
+    override = _override(s, rs, re_, inner)
+    anchor = picker.pick(rs, re_, s)
+    resolved = anchor
+    rule, at = "", -1 if anchor is None else sent_start + anchor.start
+    if anchor is not None and anchor.kind == "carry":
+        resolved = picker.subject_before(anchor.start)
+        rule = "a pronoun or 'the critic' carries the speaker named before it"
+        if resolved is not None:
+            at = sent_start + resolved.start
+        else:
+            before = reader.speaker_before(si) or (last if last[0] is not None else None)
+            if before is not None:
+                resolved, at = before
+                rule = "a pronoun or 'the critic' carries the speaker of an earlier sentence"
+        if resolved is not None and resolved.kind == "mention":
+            who = resolved.critic or ""
+            resolved = _Anchor(
+                resolved.pos,
+                resolved.start,
+                "crew" if _is_crew(who, doc) else "critic",
+                who,
+                doc.critic_outlet.get(who),
+            )
+    elif anchor is not None and anchor.kind == "generic":
+        resolved = _Anchor(anchor.pos, anchor.start, "critic")
+        rule = "critics in general"
+    elif anchor is not None:
+        rule = "named in its sentence"
+    if (
+        resolved is not None
+        and resolved.kind == "critic"
+        and resolved.critic
+        and resolved.outlet is None
+    ):
+        outlet = reader.outlet_of(resolved.critic, si)
+        if outlet is not None:
+            resolved = _Anchor(resolved.pos, resolved.start, "critic", resolved.critic, outlet)
+            rule += ", with the outlet named beside the critic earlier"
+    if override is None and nested:
+        override = "other", "a quote within a quote"
+    elif override is None and _title_like(inner):
+        override = "other", "a short run of capitalised words: a title"
+    if override is not None:
+        return Quote(inner, qs, qe, override[0], why=(Reason(override[1], qs),))
+    if resolved is None:
+        return Quote(inner, qs, qe, "other", why=(Reason(_NO_SPEAKER, qs),))
+    if resolved.kind != "critic":
+        why = (Reason(f"{_SPEAKER_KIND[resolved.kind]} ({rule})", at),)
+        return Quote(inner, qs, qe, "other", why=why)
+    if _personal_statement(resolved, inner, roles, doc):
+        return Quote(inner, qs, qe, "other", why=(Reason(_PERSONAL, at),))
+    if resolved.critic:
+        doc.critics.add(resolved.critic)
+    why = (Reason(f"{_critic_rule(resolved)} {rule}", at),)
+    return Quote(inner, qs, qe, "critic", resolved.critic, resolved.outlet, why)

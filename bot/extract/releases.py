@@ -17,11 +17,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.extract.patterns import lower_keep_offsets, word_alternation
 from bot.extract.regions import Mention, find_regions
-from bot.extract.spans import SpanIndex, spans_of
-from bot.extract.types import Context, ReleaseEvent, Sentence
+from bot.extract.spans import Spans, spans_of
+from bot.extract.types import Context, Reason, ReleaseEvent, Sentence
 from storage.records import EventKind
 
 _MONTHS: dict[str, int] = {}
@@ -325,6 +326,68 @@ class _Event:
     start: int
     end: int
     explicit_year: bool
+    # Why the region is what it is, and where the place that gave it is named (-1: nowhere).
+    region_rule: str = ""
+    region_at: int = -1
+    year_rule: str = ""
+    year_at: int = -1
+
+
+@dataclass(slots=True)
+class _Where:
+    """What the text around a sentence says about place, for dates whose own clause names
+    none: the article's country, a frame opening an earlier paragraph of the same section,
+    and the paragraph's own frame, last country named outright and last place of any kind.
+    Each comes with the offset where it is named (for `--explain`)."""
+
+    film: tuple[str, ...] = ()
+    film_at: int = -1
+    section: tuple[str, ...] = ()
+    section_at: int = -1
+    frame: tuple[str, ...] = ()
+    frame_at: int = -1
+    country: tuple[str, ...] = ()
+    country_at: int = -1
+    place: tuple[str, ...] = ()
+    place_at: int = -1
+    last_region: tuple[str | None, ...] = ()
+    last_kind: EventKind | None = None
+
+    def new_paragraph(self) -> None:
+        """Forget what only held for the previous paragraph."""
+        if self.frame:
+            self.section, self.section_at = self.frame, self.frame_at
+        self.frame, self.frame_at = (), -1
+        self.country, self.country_at = (), -1
+        self.place, self.place_at = (), -1
+        self.last_region, self.last_kind = (), None
+
+    def new_section(self) -> None:
+        """A heading: nothing of the last section carries over."""
+        self.new_paragraph()
+        self.section, self.section_at = (), -1
+
+
+_FILM_COUNTRY = re.compile(r"\bis an?\s+(?:\d{4}\s+)?((?:[A-Z][\w.-]*[\s-]+){1,4})")
+
+
+def _film_country(text: str) -> tuple[tuple[str, ...], int]:
+    """The article's country from its lead ("is a 2017 Indian Kannada-language film"), when
+    it names exactly one; with its offset."""
+    m = _FILM_COUNTRY.search(text, 0, 1500)
+    if m is None:
+        return (), -1
+    found = [x for x in find_regions(m.group(1)) if x.kind in ("country", "demonym")]
+    codes = tuple(dict.fromkeys(x.code for x in found))
+    if len(codes) != 1:
+        return (), -1
+    return codes, m.start(1) + found[0].start
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without a sentence's closing punctuation ("Home media")."""
+    words = line.split()
+    return 0 < len(words) <= 6 and line.rstrip()[-1:] not in '.:!?,;"”'
 
 
 def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[ReleaseEvent]:
@@ -340,6 +403,8 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     years = [m.start() for m in _YEAR_TOKEN.finditer(text)]
     anchors = _year_anchors(text, dates, years)
     budget = _Budget(MAX_DATES)
+    where = _Where()
+    where.film, where.film_at = _film_country(text)
     raw: list[_Event] = []
     pos = 0
     di = 0
@@ -352,11 +417,15 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
         while dj < len(dates) and dates[dj].start < pos:
             dj += 1
         stripped = line.strip()
+        if _is_heading(stripped):
+            where.new_section()
+            continue
         if len(stripped) < 12 or stripped[0] in "|+":
             continue
         if dj == di and bisect_left(years, start) == bisect_left(years, pos):
             continue
-        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx, budget))
+        where.new_paragraph()
+        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx, budget, where))
     return _finish(raw)
 
 
@@ -445,9 +514,9 @@ def _paragraph_events(
     anchors: list[tuple[int, int]],
     ctx: Context,
     budget: _Budget,
+    where: _Where,
 ) -> list[_Event]:
     events: list[_Event] = []
-    frame: tuple[str, ...] = ()
     para_events: list[_Event] = []
     # Wiki image captions leave "File.jpg caption]]" at a line's start.
     junk = 0
@@ -455,18 +524,16 @@ def _paragraph_events(
         at = line.rfind(marker)
         if at >= 0:
             junk = max(junk, at + len(marker))
-    last_region: tuple[str | None, ...] = ()
-    last_kind: EventKind | None = None
     bullet = _BULLET.match(line, junk)
     if bullet:
         junk = bullet.end()
     di = 0  # dates and sentences both come in order: one pointer walks the dates
     for s, e in split_release_sentences(line[junk:]):
         sent = line[junk + s : junk + e]
-        framed = _frame_regions(sent)
-        if framed:
-            frame = framed
         a = base + junk + s
+        framed, framed_at = _frame_regions(sent)
+        if framed:
+            where.frame, where.frame_at = framed, a + framed_at
         b = a + len(sent)
         while di < len(dates) and dates[di].start < a:
             di += 1
@@ -476,11 +543,11 @@ def _paragraph_events(
             if d.end <= b:
                 local.append(_Date(d.start - a, d.end - a, d.year, d.month, d.days))
             di += 1
-        found = _sentence_events(sent, a, local, frame, last_region, last_kind, budget)
+        found = _sentence_events(sent, a, local, where, budget)
         for ev in found:
             if ev.regions != (None,):
-                last_region = ev.regions
-            last_kind = ev.kind
+                where.last_region = ev.regions
+            where.last_kind = ev.kind
         para_events.extend(found)
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
@@ -488,7 +555,7 @@ def _paragraph_events(
         years = _Years(anchors, para_events, base, base + len(line))
         for ev in para_events:
             if ev.year is None and (ev.month is not None):
-                ev.year = years.resolve(ev, ctx)
+                ev.year, ev.year_rule, ev.year_at = years.resolve(ev, ctx)
     events.extend(para_events)
     return events
 
@@ -496,19 +563,20 @@ def _paragraph_events(
 _BULLET = re.compile(r"\s*[-*•]\s+")
 
 
-def _frame_regions(sent: str) -> tuple[str, ...]:
-    """Regions of a sentence-opening "In Indonesia, ..." frame, which hold for the paragraph."""
+def _frame_regions(sent: str) -> tuple[tuple[str, ...], int]:
+    """Regions of a sentence-opening "In Indonesia, ..." frame, which hold for the paragraph
+    (and, unless another says otherwise, for the rest of the section); with their offset."""
     m = _FRAME.match(sent)
     if not m:
-        return ()
+        return (), -1
     rest = sent[m.end() :]
     comma = rest.find(",")
     if comma < 0 or comma > 60:
-        return ()
+        return (), -1
     mentions = [x for x in find_regions(rest[:comma]) if x.kind != "demonym"]
     if not mentions or mentions[0].start > 4:
-        return ()
-    return tuple(dict.fromkeys(x.code for x in mentions))
+        return (), -1
+    return tuple(dict.fromkeys(x.code for x in mentions)), m.end() + mentions[0].start
 
 
 def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
@@ -570,16 +638,33 @@ def _days(first: str, second: str | None) -> tuple[int | None, ...]:
     return (a, b)
 
 
-def _groups(sent: str, mentions: list[Mention]) -> list[tuple[int, int, tuple[str, ...], bool]]:
-    """Consecutive place names joined by "and" or commas, as (start, end, codes, festival)."""
-    groups: list[tuple[int, int, tuple[str, ...], bool]] = []
+class _Group(NamedTuple):
+    """Consecutive place names joined by "and" or commas ("the US and Canada")."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    festival: bool  # a festival is among them
+    country: bool  # a country (or demonym) is named outright, not a city, venue or festival
+
+
+def _groups(sent: str, mentions: list[Mention]) -> list[_Group]:
+    """The place names of a sentence, grouped where "and" or commas join them."""
+    groups: list[_Group] = []
     for m in mentions:
-        if groups and _GROUP_GAP.match(sent[groups[-1][1] : m.start]):
-            s, _, codes, fest = groups[-1]
-            groups[-1] = (s, m.end, (*codes, m.code), fest or m.kind == "festival")
+        outright = m.kind in ("country", "demonym")
+        if groups and _GROUP_GAP.match(sent[groups[-1].end : m.start]):
+            g = groups[-1]
+            groups[-1] = _Group(
+                g.start,
+                m.end,
+                (*g.codes, m.code),
+                g.festival or m.kind == "festival",
+                g.country or outright,
+            )
         else:
-            groups.append((m.start, m.end, (m.code,), m.kind == "festival"))
-    return [(s, e, tuple(dict.fromkeys(c)), f) for s, e, c, f in groups]
+            groups.append(_Group(m.start, m.end, (m.code,), m.kind == "festival", outright))
+    return [g._replace(codes=tuple(dict.fromkeys(g.codes))) for g in groups]
 
 
 _NAME_TAIL = re.compile(r"\s+(?!(?:Film|International|Festival|Fest|Theat|Cinema|Premiere|DVD|Blu"
@@ -615,7 +700,7 @@ def _region_mentions(sent: str) -> list[Mention]:
 _OWN_PREPOSITION = re.compile(r"\s*(?:(?:on|in|at|from|by|of)\s+)?(?:the\s+)?$")
 
 
-def _clause_start(sent: str, date_start: int, blocked: SpanIndex[None]) -> int:
+def _clause_start(sent: str, date_start: int, blocked: Spans) -> int:
     """Where the clause holding the first date begins: after the last separator before it,
     not counting a comma that only sets off the date's own "on" ("Austin, Texas, on ...")."""
     start = 0
@@ -643,7 +728,7 @@ def _asides(sent: str, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _first_separator(sent: str, a: int, b: int, blocked: SpanIndex[None]) -> int:
+def _first_separator(sent: str, a: int, b: int, blocked: Spans) -> int:
     """Offset of the first clause separator in sent[a:b] outside place-name groups, or b."""
     for m in _SEPARATOR.finditer(sent, a, b):
         if blocked.covers(m.start()):
@@ -656,9 +741,7 @@ def _sentence_events(
     sent: str,
     offset: int,
     found: list[_Date],
-    frame: tuple[str, ...],
-    last_region: tuple[str | None, ...],
-    last_kind: EventKind | None = None,
+    where: _Where,
     budget: _Budget | None = None,
 ) -> list[_Event]:
     if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
@@ -676,8 +759,8 @@ def _sentence_events(
         ]
     mentions = _region_mentions(sent)
     groups = _groups(sent, mentions)
-    blocked = spans_of((s, e) for s, e, _, _ in groups)
-    group_starts = [g[0] for g in groups]
+    blocked = spans_of((g.start, g.end) for g in groups)
+    group_starts = [g.start for g in groups]
     low = lower_keep_offsets(sent)
     postpone = list(_POSTPONE.finditer(low))
     last_postpone = postpone[-1].end() if postpone else -1
@@ -707,6 +790,7 @@ def _sentence_events(
     events: list[_Event] = []
     prev_regions: tuple[str | None, ...] = ()
     prev_kind: EventKind | None = None
+    prev_at = -1
     respectively = "respectively" in sent and _RESPECTIVELY.search(sent) is not None
     for i, d in enumerate(dates):
         pre_a, pre_b = pres[i]
@@ -773,14 +857,16 @@ def _sentence_events(
         ):
             continue
         initial = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
-        regions = _regions_for(
-            sent, pre_a, pre_b, post_a, post_b, groups, initial, group_starts
-        )
+        group = _region_group(sent, pre_a, pre_b, post_a, post_b, groups, initial, group_starts)
+        regions: tuple[str | None, ...] = group.codes if group else ()
+        rule, at = "named in the date's clause", offset + group.start if group else -1
+        if group and group.country:
+            where.country, where.country_at = group.codes, at
         if (
             not regions
             and kind == "theatrical"
-            and last_kind in ("festival", "premiere")
-            and last_region
+            and where.last_kind in ("festival", "premiere")
+            and where.last_region
             and _SCREENED.search(window)
             and not _RELEASE_NEAR.search(window)
             and not _EXPLICIT_THEATRICAL.search(window)
@@ -788,24 +874,24 @@ def _sentence_events(
             # "... premiered at the Palm Springs festival on 6 January. It was named one of
             # the best of the fest and screened again on 15 January": the same festival.
             kind = "festival"
-            regions = last_region
+            regions, rule, at = where.last_region, "the festival of the sentence before", -1
         if not regions:
-            if _NO_REGION.search(window_low):
-                regions = (None,)
-            elif _NATIONWIDE.search(window) and (prev_regions or frame or last_region):
-                regions = prev_regions or frame or last_region
-            elif prev_regions and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
-                regions = prev_regions
-            elif frame:
-                regions = frame
-            else:
-                regions = (None,)
-        prev_regions, prev_kind = regions, kind
+            earlier = [g for g in groups if g.end <= d.start]
+            place = (earlier[-1].codes, offset + earlier[-1].start) if earlier else None
+            regions, rule, at = _context_region(
+                window_low, pre, prev_regions, prev_at, place, where
+            )
+        prev_regions, prev_kind, prev_at = regions, kind, at
         for day in d.days:
             events.append(
-                _Event(d.year, d.month, day, regions, kind, offset + d.start, offset + d.end,
-                       d.year is not None)
+                _Event(
+                    d.year, d.month, day, regions, kind, offset + d.start, offset + d.end,
+                    d.year is not None, rule, at,
+                    "written in its sentence" if d.year is not None else "", offset + d.start,
+                )
             )
+    if groups:
+        where.place, where.place_at = groups[-1].codes, offset + groups[-1].start
     if respectively:
         events = _respectively(sent, events, groups, offset)
     # A bare year that only repeats a fuller date of the same sentence ("the 2016 Toronto
@@ -820,6 +906,7 @@ def _sentence_events(
         for e in yearless:
             e.year = only
             e.explicit_year = True
+            e.year_rule = "the one year of its sentence"
         full_years.add(only)
     return [e for e in events if e.month is not None or e.year not in full_years]
 
@@ -853,10 +940,6 @@ def _media_kind(text: str) -> EventKind | None:
     return None
 _LEAD_IN = re.compile(r"^\s*(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Ff]rom)?\s*(?:the\s+)?$")
 _COMMA_PLACE = re.compile(r",\s+(?:in|at)\s")
-_NATIONWIDE = re.compile(
-    r"\b(?:nationwide|nationally|national release|domestic(?:ally)?|across the country"
-    r"|countrywide|wide release|general release)\b"
-)
 _RELEASE_NEAR = re.compile(
     r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|open(?:ed|s)"
     r"|Open(?:ed|s)(?!\s+[A-Z])|went into"
@@ -947,52 +1030,105 @@ def _nearest(pre: str, post: str, pattern: re.Pattern[str]) -> int | None:
 _POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to)\b")
 
 
-def _regions_for(
+def _region_group(
     sent: str,
     pre_a: int,
     pre_b: int,
     post_a: int,
     post_b: int,
-    groups: list[tuple[int, int, tuple[str, ...], bool]],
+    groups: list[_Group],
     initial: bool,
     starts: list[int],
-) -> tuple[str | None, ...]:
-    """The regions of the date whose clause is sent[pre_a:pre_b] + sent[post_a:post_b]."""
+) -> _Group | None:
+    """The place names of the date whose clause is sent[pre_a:pre_b] + sent[post_a:post_b]."""
 
     # `groups` are in order and apart (`starts` are theirs): only those starting inside a
     # window can lie in it.
-    def within(a: int, b: int) -> list[tuple[int, int, tuple[str, ...], bool]]:
+    def within(a: int, b: int) -> list[_Group]:
         near = groups[bisect_left(starts, a) : bisect_left(starts, b)]
-        return [g for g in near if g[1] <= b]
+        return [g for g in near if g.end <= b]
 
     after = within(post_a, post_b)
     if after:
-        gap = sent[post_a : after[0][0]]
+        gap = sent[post_a : after[0].start]
         if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
-            return after[0][2]
+            return after[0]
         # "the trilogy saw another UK release", "re-released on five North American screens":
         # the place qualifies the release noun itself.
         for g in after:
-            if _DEMONYM_USE.match(sent, g[1]):
-                return g[2]
+            if _DEMONYM_USE.match(sent, g.end):
+                return g
     before = within(pre_a, pre_b)
     if before:
-        return before[-1][2]
-    return ()
+        return before[-1]
+    return None
+
+
+# "opened there", "released there on": the last place named.
+_THERE = re.compile(
+    r"\b(?:released|opened|premiered|shown|screened|aired|broadcast|debuted|issued|out|"
+    r"played|distributed)\s+(?:\w+\s+)?there\b|\bthere\s+(?:on|in)\s"
+)
+# The country the paragraph (or, failing that, the article) is about.
+_THE_COUNTRY = re.compile(
+    r"\b(?:the country|domestic(?:ally)?|nationwide|nationally|national release|across the "
+    r"country|countrywide|home country|local release)\b"
+)
+
+
+def _context_region(
+    window_low: str,
+    pre: str,
+    prev: tuple[str | None, ...],
+    prev_at: int,
+    place: tuple[tuple[str, ...], int] | None,
+    where: _Where,
+) -> tuple[tuple[str | None, ...], str, int]:
+    """The region of a date whose clause names no place, with the rule and the offset of the
+    place it came from: "worldwide" is none; "there" is the last place named; "the country",
+    "domestic" and "nationwide" the paragraph's country, else the article's; then an earlier
+    date of the sentence, the paragraph's frame or last country named outright, and a frame
+    opening an earlier paragraph of the section. Otherwise none."""
+    if _NO_REGION.search(window_low):
+        return (None,), "worldwide", -1
+    if place is None and where.place:
+        place = (where.place, where.place_at)
+    if place is not None and _THERE.search(window_low):
+        return place[0], '"there": the last place named', place[1]
+    if _THE_COUNTRY.search(window_low):
+        for codes, at, rule in (
+            (prev, prev_at, "an earlier date of the sentence"),
+            (where.frame, where.frame_at, "the paragraph's country"),
+            (where.country, where.country_at, "the paragraph's country"),
+            (where.film, where.film_at, "the film's country (lead)"),
+        ):
+            if codes:
+                return codes, f"{rule}, for a domestic release", at
+    if prev and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
+        return prev, "an earlier date of the sentence", prev_at
+    for codes, at, rule in (
+        (where.frame, where.frame_at, "the paragraph's frame"),
+        (where.country, where.country_at, "the paragraph's country"),
+        (where.section, where.section_at, "the section's frame"),
+    ):
+        if codes:
+            return codes, rule, at
+    return (None,), "no place named", -1
 
 
 def _respectively(
     sent: str,
     events: list[_Event],
-    groups: list[tuple[int, int, tuple[str, ...], bool]],
+    groups: list[_Group],
     offset: int,
 ) -> list[_Event]:
     """"in Taiwan and Hong Kong on 11 March and 21 April respectively": pair them in order."""
     dated = [e for e in events if e.month is not None]
     for g in groups:
-        if len(g[2]) == len(dated) and len(dated) > 1 and offset + g[1] <= dated[0].start:
-            for ev, code in zip(dated, g[2], strict=True):
+        if len(g.codes) == len(dated) and len(dated) > 1 and offset + g.end <= dated[0].start:
+            for ev, code in zip(dated, g.codes, strict=True):
                 ev.regions = (code,)
+                ev.region_rule, ev.region_at = '"respectively": paired in order', offset + g.start
             break
     del sent
     return events
@@ -1017,8 +1153,9 @@ class _Years:
         for e in full:
             self.full_by_start.setdefault(e.start, e)
 
-    def resolve(self, ev: _Event, ctx: Context) -> int | None:
-        """The year of a year-less date: paragraph context, publication date, or text."""
+    def resolve(self, ev: _Event, ctx: Context) -> tuple[int | None, str, int]:
+        """The year of a year-less date (paragraph context, publication date or text), with
+        the rule that gave it and where that year is written."""
         assert ev.month is not None
         i = bisect_left(self.at, ev.start) - 1  # the last anchor before the date
         if i >= 0 and self.at[i] >= self.start:
@@ -1032,20 +1169,21 @@ class _Years:
                 and ev.start - prev_full.end < 120
                 and (ev.month, ev.day or 0) < (prev_full.month or 0, prev_full.day or 0)
             ):
-                return year + 1
-            return year
+                return year + 1, "the year after an earlier date's (it rolls over)", self.at[i]
+            return year, "the last year named before it in the paragraph", self.at[i]
         j = bisect_right(self.at, ev.start)  # the first anchor after the date
         if j < len(self.at) and self.at[j] < self.end and self.at[j] - ev.end < 200:
             nxt = self.full_by_start.get(self.at[j])
             if nxt is not None and (nxt.month or 0, nxt.day or 0) < (ev.month, ev.day or 0):
-                return self.anchors[j][1] - 1
-            return self.anchors[j][1]
+                return self.anchors[j][1] - 1, "the year before a later date's", self.at[j]
+            return self.anchors[j][1], "the next year named after it in the paragraph", self.at[j]
         if ctx.published is not None:
-            return _next_occurrence(ctx.published, ev.month, ev.day)
+            year = _next_occurrence(ctx.published, ev.month, ev.day)
+            return year, "its next occurrence after the publication date", -1
         e = bisect_left(self.at, self.start) - 1  # the last anchor before the paragraph
         if e >= 0:
-            return self.anchors[e][1]
-        return None
+            return self.anchors[e][1], "the last year named before the paragraph", self.at[e]
+        return None, "none named", -1
 
 
 def _next_occurrence(published: dt.date, month: int, day: int | None) -> int:
@@ -1068,7 +1206,13 @@ def _finish(raw: Iterable[_Event]) -> list[ReleaseEvent]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(ReleaseEvent(ev.year, ev.month, ev.day, region, ev.kind, ev.start, ev.end))
+            why = (
+                Reason(f"country: {ev.region_rule}", ev.region_at),
+                Reason(f"year: {ev.year_rule}", ev.year_at),
+            )
+            out.append(
+                ReleaseEvent(ev.year, ev.month, ev.day, region, ev.kind, ev.start, ev.end, why)
+            )
     # "premiered at the 2017 Cannes Film Festival" beside "On 17 May 2017, ... premiered":
     # the bare year adds nothing when the same region and kind have a fuller date that year.
     fuller = {(r.region, r.year, r.event) for r in out if r.month is not None}

@@ -49,6 +49,38 @@ class SpanIndex(Generic[T]):
         return found
 
 
-def spans_of(pairs: Iterable[tuple[int, int]]) -> SpanIndex[None]:
-    """A `SpanIndex` of bare (start, end) pairs."""
-    return SpanIndex((a, b, None) for a, b in pairs)
+class FewSpans:
+    """The same questions over a handful of spans, asked of each in turn: for the few spans
+    of an ordinary sentence this is cheaper than sorting and searching."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = spans
+
+    def __bool__(self) -> bool:
+        return bool(self._spans)
+
+    def covers(self, pos: int, slack: int = 0) -> bool:
+        """True when some span has start <= pos < end + slack."""
+        return any(a <= pos < b + slack for a, b in self._spans)
+
+    def overlapping(self, a: int, b: int) -> list[None]:
+        """One None per span that meets [a, b)."""
+        return [None for s, e in self._spans if s < b and e > a]
+
+
+# Up to this many spans are asked in turn (FewSpans), more through a SpanIndex: the bound
+# keeps the cost per question constant, so the work stays linear in the text.
+_FEW = 8
+
+
+Spans = SpanIndex[None] | FewSpans
+
+
+def spans_of(pairs: Iterable[tuple[int, int]]) -> Spans:
+    """An index of bare (start, end) pairs: `covers` and `overlapping` as on a SpanIndex."""
+    spans = list(pairs)
+    if len(spans) <= _FEW:
+        return FewSpans(spans)
+    return SpanIndex((a, b, None) for a, b in spans)
