@@ -64,7 +64,7 @@ _SAY_VERBS = (
     r"enthuses|gushed|sniffed|scoffed|complimented|extolled|believed|believes|appreciated|"
     r"appreciates|preferred|prefers|recognized|recognised|recognizes|recognises|elaborates|"
     r"opining|lambasted|lambasts|criticizing|criticising|argued|arguing|maintained|"
-    r"maintains|reckons|lauding|hailing|declares|bemoaned|bemoans)"
+    r"maintains|reckons|lauding|hailing|declares|bemoaned|bemoans|alleged|alleges)"
 )
 _ADVERBS = (
     r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|"
@@ -100,7 +100,7 @@ _CREW_ROLES = re.compile(
     r"executive|executives|chairman|chairwoman|president|ceo|spokesperson|spokesman|"
     r"spokeswoman|creator|co-creator|showrunner|distributor|studio|designer|editor|"
     r"lyricist|singer|musician|rapper|comedian|politician|minister|senator|congressman|"
-    r"official|officials|founder|co-founder|manager|agent|lawyer|attorney|judge|analyst|"
+    r"officials|founder|co-founder|manager|agent|lawyer|attorney|judge|analyst|"
     r"writer-director|director-writer|author of the (?:novel|book|comic|story)|"
     r"(?:comic book |comic-book )?writer and director|head|chief|governor|mayor|pope|"
     r"leader|officer|colleague|wife|husband|son|daughter|father|mother|brother|sister|"
@@ -128,12 +128,14 @@ _CONSENSUS = re.compile(
     re.IGNORECASE,
 )
 _AGGREGATOR_OTHER = frozenset({"CinemaScore", "PostTrak", "Box Office Mojo", "IMDb"})
+_AGGREGATORS = frozenset({"Rotten Tomatoes", "Metacritic"})
 
 # A quote that names something rather than evaluating it.
 _STRONG_TITLE_BEFORE = re.compile(
     r"\b(?:titled|entitled|named|renamed|retitled|known as|song|songs|single|track|"
     r"episode|episodes|chapter|album|poem|tagline|tag line|slogan|the word|the words|"
-    r"the term|the phrase|catchphrase|nickname|nicknamed|codenamed|code-named|"
+    r"the terms?|the phrases?|the labels?|the expressions?|catchphrase|nickname|nicknamed|"
+    r"codenamed|code-named|"
     r"the title|its title|a title|an? (?:\w+ )?rating of|(?:an? )?(?:\w+ )?grade of|"
     r"(?:promoted|billed|marketed|advertised|touted|sold|branded|pitched|subtitled)\s+as"
     r"(?:\s+(?:a|an|the))?|"
@@ -154,7 +156,7 @@ _WORD_AFTER = re.compile(
 _GRADE = re.compile(r"(?:[A-F][+\-−–]?|PG|PG-13|NC-17|R|X|U|UA|G|12A?|15|18|M|MA15\+?)")
 _RATING_CONTEXT = re.compile(
     r"\b(?:CinemaScore|PostTrak|MPAA|BBFC|rating|rated|certificate|certified|"
-    r"classification|censor|censors|board|grade|polled|audiences?)\b",
+    r"classification|censor|censors|board|grade[sd]?|grading|polled|audiences?)\b",
     re.IGNORECASE,
 )
 _DIALOGUE_BEFORE = re.compile(
@@ -175,7 +177,7 @@ _ITALIC = re.compile(r"_(?<![\w_]_)(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 # letters back could not help a match, and the engine would only waste time trying.
 _NAME_TOKEN = r"(?:[A-Z][^\W_]*+(?:['’.\-][^\W_]++)*\.?)"
 _CAP_RUN = re.compile(
-    rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|di|du|van|von|der|den|le|la|ul|bin|al|el|"
+    rf"{_NAME_TOKEN}(?:[^\S\n]+(?:(?:de|da|del|della|di|du|van|von|der|den|le|la|ul|bin|al|el|"
     rf"of|the|and|&|for)\s+)*{_NAME_TOKEN})*"
 )
 _NOT_NAME_START = frozenset(
@@ -417,7 +419,12 @@ _VENUE_WORDS = frozenset(
     Institute""".split()  # noqa: SIM905
 )
 # Surnames too ("Rebecca Hall", "Lia Park"): they mark a venue only in an outlet's slot.
-_NON_PERSON_WORDS = (OUTLET_WORDS | _VENUE_WORDS | {"Film", "Cinema", "Music", "Critics"}) - {
+_NON_PERSON_WORDS = (
+    OUTLET_WORDS
+    | _VENUE_WORDS
+    | {"Film", "Cinema", "Music", "Critics", "Entertainment", "Pictures", "Studios"}
+    | {"Productions", "Films", "Media", "Foundation", "Corporation", "Company"}
+) - {
     "Hall",
     "Park",
     "Street",
@@ -468,6 +475,8 @@ _CREDITED_BY = re.compile(
             *"""directed produced written co-written scripted composed edited photographed
             shot created narrated choreographed co-produced co-directed""".split(),  # noqa: SIM905
             "based on [^.]{0,80}? by",
+            # the lead's "is a 1941 American mystery drama film by Orson Welles"
+            "is an? [^.]{0,100}?(?:film|documentary|movie)",
         ]
     )
     + r"(?: and (?:directed|produced|written|edited))?\s+by\s+"
@@ -490,6 +499,10 @@ _PARTICIPLE_AFTER = re.compile(
 _INTERVIEW_AFTER = re.compile(
     r"\s*,?\s*(?:\w+\s+)?(?:told|said to|speaking to|explained to|in an interview)\b"
 )
+# "_Variety_ reported that ...", "A _Washington Times_ article reported ...": news.
+_REPORTED_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:\w+\s+)?(?:article\s+|story\s+)?(?:reported|reports|announced|revealed)\b"
+)
 _TOLD_BEFORE = re.compile(
     r"\b(?:told|said to|speaking to|explained to|in an interview with|interview with|"
     r"interviewed by)\s+(?:the\s+)?$"
@@ -505,7 +518,9 @@ _INTERVIEW_BEFORE = re.compile(
 # ", the film's director," or ", writing for Y," after a name; not ", and in terms of X,".
 _APPOSITIVE = re.compile(r"\s*,(?!\s*(?:and|but|or|while|whereas|though|although)\b)[^,\"“]{0,60},")
 _BY_BEFORE = re.compile(
-    r"\b(?:by|according to|in the words of|per)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+    r"\b(?:by|according to|in the words of|per)\s+(?:(?:the|a|film|movie|critic|critics|"
+    r"reviewer|writer|columnist|journalist|blogger|editor|veteran|chief|senior|noted)\s+){0,3}$",
+    re.IGNORECASE
 )
 _SAID_BEFORE = re.compile(r"[\"”]\s*,?\s*([A-Za-z]+)\s+(?:\w+\s+){0,3}$")
 _AFTER_QUOTE = re.compile(r"[\s,]*(?:[-–—]\s*|according to\b)", re.IGNORECASE)
@@ -587,7 +602,7 @@ def _role_before(before: str) -> str | None:
 _ALL_NAMES = re.compile(
     r"[A-Z](?<![\w'’.\-][A-Z])"
     + _NAME_TOKEN.removeprefix("(?:[A-Z]")[:-1]
-    + rf"(?:\s+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?{_NAME_TOKEN}){{1,4}}"
+    + rf"(?:[^\S\n]+(?:(?:de|van|von|der|ul|da|di|le|la)\s+)?{_NAME_TOKEN}){{1,4}}"
 )
 
 
@@ -739,6 +754,10 @@ def _place_adjective(name: str, s: str, end: int) -> bool:
 
 
 _NAME_OF_BEFORE = re.compile(rf"{_NAME_TOKEN}\s+(?:of|from)\s+(?:the\s+)?(?:The\s+)?$")
+_WORK_BEFORE = re.compile(
+    r"\b(?:show|series|sitcom|programme|program|episode|film|movie|novel|album|song|play|"
+    r"video game|game|comic|documentary|musical|opera)\s*$"
+)
 _NAME_IN_BEFORE = re.compile(
     rf"{_NAME_TOKEN}\s+(?:in|for|through|via)\s+(?:the\s+)?(?:The\s+)?$"
 )
@@ -774,7 +793,9 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         canon = _outlet_of(inner, in_italics=True, context_ok=True)
         before = s[max(0, m.start() - 40) : m.start()]
         after = s[m.end() : m.end() + 40]
-        if canon is None and inner.lower() not in doc.film_titles:
+        if _WORK_BEFORE.search(before):
+            canon = None  # "the television show _The Critic_": a work's title, not an outlet
+        elif canon is None and inner.lower() not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
             prev_is_name = _NAME_OF_BEFORE.search(before) or (
                 # "Pat Berman in _The State_ (and _Columbia Record_) described it as ..."
@@ -869,7 +890,9 @@ _WRITES_FOR = re.compile(
     r"(?:(?:writing|writes|wrote|write|written|reviewing|reviewed|published|review|reviews|"
     r"column|columns|essay|article|piece|interview|commentary|podcast|blog|contributing)"
     r"\s+(?:(?:it|him|her|them|this|the film)\s+)?(?:for|in)|(?:critic|reviewer|columnist|"
-    r"contributor|correspondent|writer|editor)\s+(?:for|at|of|with))\s+(?:the\s+)?$",
+    r"contributor|correspondent|writer|editor)\s+(?:for|at|of|with)"
+    r"|(?:review|reviews|praise|criticism|response)\s+(?:(?:came|comes|come)\s+)?from)"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _NAME_AT_END = re.compile(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})\s*,?\s*$")
@@ -1127,6 +1150,9 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         if outlet in _AGGREGATOR_OTHER:
             anchors.append(_Anchor(ob, oa, "other", None, outlet))
             continue
+        if outlet not in _AGGREGATORS and _REPORTED_AFTER.match(s, ob):
+            anchors.append(_Anchor(ob, oa, "interview", None, outlet))  # news, not a review
+            continue
         lead = s[max(0, oa - 40) : oa]
         if ("to" in lead or "inter" in lead) and _TOLD_BEFORE.search(lead):
             anchors.append(_Anchor(ob, oa, "interview", None, outlet))  # "said to _Variety_"
@@ -1249,7 +1275,10 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             last_end = we
         elif word in _ROLE_WORDS and not named.covers(ws, 3) and ws >= last_end + 3:
             tail = s[we : we + 50]
-            if _verb_follows(tail) or _CREW_SAID.match(tail):
+            # "praised the two lead actors, stating ...": a participle after a comma belongs
+            # to the sentence's subject, not to a role noun in its object
+            object_noun = tail.lstrip()[:1] == "," and ws > 25
+            if not object_noun and (_verb_follows(tail) or _CREW_SAID.match(tail)):
                 anchors.append(_Anchor(we, ws, "crew"))
                 last_end = we
         prev = word
@@ -1378,6 +1407,7 @@ _TITLE_LAST = frozenset(
     """titled entitled named renamed retitled as song songs single track episode episodes
     chapter album poem tagline line slogan word words term phrase catchphrase nickname nicknamed
     codenamed title of rated rating certificate classification a an article essay column book
+    terms phrases label labels expression expressions
     list series segment feature piece number ballad anthem theme hit cover award category
     section programme program show the""".split()  # noqa: SIM905 (word lists read better as text)
 )
@@ -1466,8 +1496,11 @@ _SMALL_WORDS = frozenset(
 
 
 def _title_like(inner: str) -> bool:
-    """A short span of capitalised words ("Great Movies", "The Burning Hell.") names a title."""
+    """A short span of capitalised words ("Great Movies", "The Burning Hell.") names a title;
+    one all in capitals ("HEARST BANS RKO FROM PAPERS") is a headline."""
     words = inner.strip().rstrip(".,!?:;").split()
+    if len(words) >= 3 and inner.isupper():
+        return True
     if not words or len(words) > 6 or len(inner.strip()) < 3:
         return False
     if any(w[:1] in "\"'“‘[(" for w in words):
@@ -1593,7 +1626,7 @@ _PERSONAL = "a first-person remark by someone named without an outlet or a criti
 _SPEAKER_KIND = {
     "crew": "the speaker is cast or crew",
     "other": "an audience poll or a box-office source, not a critic",
-    "interview": "words said to a paper or in an interview, not a review",
+    "interview": "news, or words said to a paper or in an interview, not a review",
     "mention": "someone named but not as its speaker",
 }
 
@@ -1784,6 +1817,15 @@ def _classify(
         rule = "critics in general"
     elif anchor is not None:
         rule = "named in its sentence"
+    elif (
+        last[0] is not None
+        and last[0].kind == "critic"
+        and not s[: rs - 1].strip()
+        and not s[re_ + 1 :].strip(" .,;!?")
+    ):
+        # A sentence that is all quotation, after a critic's: the quotation goes on.
+        resolved, at = last
+        rule = "a quote standing alone after a critic's sentence continues it"
     if (
         resolved is not None
         and resolved.kind == "critic"

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.extract.patterns import lower_keep_offsets, word_alternation
@@ -203,7 +203,7 @@ _NOT_RELEASE = re.compile(
         interview interviewed wrote review(?:ed|s)? published coverage crossed reached topped
         declined dropped fell rose held hosted visited met marked celebrated launch(?:ed)?_the
         began begun started commenced completed finished cast hired joined attached greenlit
-        approved produced""".split()  # noqa: SIM905
+        approved produced passed classified certified""".split()  # noqa: SIM905
     )
     + r"\b"
 )
@@ -229,6 +229,9 @@ _ORIGINAL = re.compile(
     r"\b(?:(?:originally|initially|previously|first)\s+(?:been\s+)?(?:\w+\s+)?(?:scheduled|slated|set"
     r"|planned|due|intended|meant|announced|expected)|had been (?:scheduled|slated|set|planned|due)"
     r"|original release date|was (?:first )?(?:scheduled|slated|set|planned|due) to be released"
+    # "was scheduled to premiere at X on February 14, but ...": a plan that changed
+    r"|(?:was|were) (?:scheduled|slated|set|planned|due) to (?:premiere|open|debut|release)"
+    r"(?=[^.;]*,\s*but\b)"
     r"|were to be|was to be|would have been|had planned|was planned|intended)\b"
 )
 _NO_REGION = re.compile(
@@ -352,6 +355,13 @@ class _Where:
     place_at: int = -1
     last_region: tuple[str | None, ...] = ()
     last_kind: EventKind | None = None
+    years: list[tuple[int, int]] = field(default_factory=list)  # the text's year anchors
+    years_at: list[int] = field(default_factory=list)
+
+    def year_before(self, pos: int) -> int | None:
+        """The last year named before offset `pos` ("that year", "a year later")."""
+        i = bisect_left(self.years_at, pos) - 1
+        return self.years[i][1] if i >= 0 else None
 
     def new_paragraph(self) -> None:
         """Forget what only held for the previous paragraph."""
@@ -403,7 +413,7 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     years = [m.start() for m in _YEAR_TOKEN.finditer(text)]
     anchors = _year_anchors(text, dates, years)
     budget = _Budget(MAX_DATES)
-    where = _Where()
+    where = _Where(years=anchors, years_at=[p for p, _ in anchors])
     where.film, where.film_at = _film_country(text)
     raw: list[_Event] = []
     pos = 0
@@ -422,7 +432,9 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
             continue
         if len(stripped) < 12 or stripped[0] in "|+":
             continue
-        if dj == di and bisect_left(years, start) == bisect_left(years, pos):
+        if dj == di and bisect_left(years, start) == bisect_left(years, pos) and (
+            " year" not in line
+        ):
             continue
         where.new_paragraph()
         raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx, budget, where))
@@ -579,8 +591,18 @@ def _frame_regions(sent: str) -> tuple[tuple[str, ...], int]:
     return tuple(dict.fromkeys(x.code for x in mentions)), m.end() + mentions[0].start
 
 
-def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
-    """`found` plus the bare years that read as release dates ("released on DVD in 2001")."""
+# "A DVD was also released that year", "the following year": a year named before.
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:(?:later|earlier)\s+)?(?:that|the same)\s+year\b|\b[Tt]he\s+(?:following|next)\s+year\b"
+    r"|\ba\s+year\s+later\b"
+)
+
+
+def _add_bare_years(
+    sent: str, found: list[_Date], offset: int = 0, where: _Where | None = None
+) -> list[_Date]:
+    """`found` plus the bare years that read as release dates ("released on DVD in 2001"),
+    and years named relative to an earlier one ("that year", "the following year")."""
     dates = list(found)
     taken = spans_of((d.start, d.end) for d in dates)
 
@@ -588,6 +610,15 @@ def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
         return not taken.overlapping(a, b)
 
     extra: list[_Date] = []
+    if where is not None and "year" in sent and not found:
+        chained: int | None = None  # "The following year ..., and a year later ..."
+        for m in _RELATIVE_YEAR.finditer(sent):
+            year = chained if chained is not None else where.year_before(offset + m.start())
+            if year is not None:
+                later = "following" in m.group() or "next" in m.group() or "later" in m.group()
+                year += 1 if later and "later that" not in m.group() else 0
+                chained = year
+                extra.append(_Date(m.start(), m.end(), year, None, (None,), True))
     for m in _YEAR_TOKEN.finditer(sent):
         a, b = m.start(), m.end()
         if not free(a, b) or not _IN_BEFORE_YEAR.search(sent, max(0, a - 30), a):
@@ -744,9 +775,11 @@ def _sentence_events(
     where: _Where,
     budget: _Budget | None = None,
 ) -> list[_Event]:
-    if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
+    if (
+        not found and _YEAR_TOKEN.search(sent) is None and " year" not in sent
+    ) or not _gated(sent):
         return []
-    dates = _add_bare_years(sent, found)
+    dates = _add_bare_years(sent, found, offset, where)
     if budget is not None:
         dates = budget.take(dates)
     if not dates:
@@ -791,6 +824,7 @@ def _sentence_events(
     prev_regions: tuple[str | None, ...] = ()
     prev_kind: EventKind | None = None
     prev_at = -1
+    prev_city = False
     respectively = "respectively" in sent and _RESPECTIVELY.search(sent) is not None
     for i, d in enumerate(dates):
         pre_a, pre_b = pres[i]
@@ -879,9 +913,10 @@ def _sentence_events(
             earlier = [g for g in groups if g.end <= d.start]
             place = (earlier[-1].codes, offset + earlier[-1].start) if earlier else None
             regions, rule, at = _context_region(
-                window_low, pre, prev_regions, prev_at, place, where
+                window_low, pre, prev_regions, prev_at, place, where, prev_city
             )
         prev_regions, prev_kind, prev_at = regions, kind, at
+        prev_city = group is not None and not group.festival and not group.country
         for day in d.days:
             events.append(
                 _Event(
@@ -1027,7 +1062,7 @@ def _nearest(pre: str, post: str, pattern: re.Pattern[str]) -> int | None:
     return best
 
 
-_POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to)\b")
+_POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to|on)\b")
 
 
 def _region_group(
@@ -1083,6 +1118,7 @@ def _context_region(
     prev_at: int,
     place: tuple[tuple[str, ...], int] | None,
     where: _Where,
+    prev_city: bool = False,
 ) -> tuple[tuple[str | None, ...], str, int]:
     """The region of a date whose clause names no place, with the rule and the offset of the
     place it came from: "worldwide" is none; "there" is the last place named; "the country",
@@ -1106,6 +1142,9 @@ def _context_region(
                 return codes, f"{rule}, for a domestic release", at
     if prev and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
         return prev, "an earlier date of the sentence", prev_at
+    if prev and prev_city and len(pre) < 40:
+        # "premiered on 6 October in Delhi and was released on 7 October": the same country
+        return prev, "the city of an earlier date of the sentence", prev_at
     for codes, at, rule in (
         (where.frame, where.frame_at, "the paragraph's frame"),
         (where.country, where.country_at, "the paragraph's country"),
@@ -1218,10 +1257,16 @@ def _finish(raw: Iterable[_Event]) -> list[ReleaseEvent]:
     fuller = {(r.region, r.year, r.event) for r in out if r.month is not None}
     out = [r for r in out if r.month is not None or (r.region, r.year, r.event) not in fuller]
     located = {
-        (r.year, r.month, r.day) for r in out if r.region is not None and r.month is not None
+        (r.year, r.month, r.day, r.event)
+        for r in out
+        if r.region is not None and r.month is not None
     }
     return [
         r
         for r in out
-        if not (r.region is None and r.month is not None and (r.year, r.month, r.day) in located)
+        if not (
+            r.region is None
+            and r.month is not None
+            and (r.year, r.month, r.day, r.event) in located
+        )
     ]
