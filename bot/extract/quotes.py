@@ -1202,7 +1202,11 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             or _BY_BEFORE.search(before) is not None
             or _DASH_BEFORE.search(before) is not None
         ) and after.lstrip()[:1] not in "\"“"  # not "calling DeVito "fascinating"": an object
-        role_before = _CRITIC_ROLES_LOW.search(low[max(0, pa - 30) : pa]) or critic_aside
+        role_before = critic_aside or (
+            # "critic Ada Brook", not "Critics praised Lia Park": a name in an object's slot
+            _CRITIC_ROLES_LOW.search(low[max(0, pa - 30) : pa]) is not None
+            and not _OBJECT_BEFORE.search(before)
+        )
         crew_before = _CREW_ROLES_LOW.search(low[max(0, pa - 35) : pa]) or crew_aside
         full = _resolve(person, doc)
         if _INTERVIEW_AFTER.match(after) or (
