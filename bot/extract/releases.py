@@ -909,6 +909,18 @@ def _sentence_events(
             # the best of the fest and screened again on 15 January": the same festival.
             kind = "festival"
             regions, rule, at = where.last_region, "the festival of the sentence before", -1
+        if not regions and initial:
+            # "In 1993, Fox Video released the dub on VHS and Laserdisc in the United States":
+            # a clause that opens on its date names the place further on.
+            limit = dates[i + 1].start if i + 1 < len(dates) else len(sent)
+            later = [
+                g
+                for g in groups
+                if post_b <= g.start and g.end <= limit and g.country and not g.festival
+            ]
+            if later and not _NO_REGION.search(low, post_b, later[0].start):
+                regions, rule = later[0].codes, "named later in its sentence"
+                at = offset + later[0].start
         if not regions:
             earlier = [g for g in groups if g.end <= d.start]
             place = (earlier[-1].codes, offset + earlier[-1].start) if earlier else None
