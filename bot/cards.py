@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+WIKIPEDIA_OUTLET = "Wikipedia"
+"""The outlet of reviews read from Wikipedia articles."""
+SOURCE_CREDITS = {WIKIPEDIA_OUTLET: "from Wikipedia (CC BY-SA)"}
+"""A credit line for cards whose review comes from a source with its own licence."""
+
 CardKind = Literal["critic_quote", "excerpt", "dialogue", "release", "film", "search", "help"]
 ActionStyle = Literal["primary", "secondary", "danger"]
 

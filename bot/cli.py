@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from adapters.discord.cli import discord_app
 from bot import __version__
@@ -24,6 +24,11 @@ from bot.config import Settings, load_settings
 from bot.errors import UserError
 from bot.ingest.pipeline import IngestReport
 from bot.logs import setup_logging
+from bot.text import inert, inert_json
+
+if TYPE_CHECKING:
+    from bot.ingest.files import FoundFiles
+    from bot.ingest.readers import Defaults
 
 T = TypeVar("T")
 
@@ -47,7 +52,7 @@ def _settings(log_stream: TextIO = sys.stderr) -> Settings:
     try:
         settings = load_settings()
     except UserError as exc:
-        err.print(str(exc), style="bold red", markup=False, highlight=False)
+        err.print(inert(str(exc)), style="bold red", markup=False, highlight=False)
         raise typer.Exit(2) from None
     secrets = [
         s.get_secret_value()
@@ -67,7 +72,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
     except UserError as exc:
-        err.print(str(exc), style="bold red", markup=False, highlight=False)
+        err.print(inert(str(exc)), style="bold red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
@@ -90,7 +95,7 @@ def _with_app(
 
 def _show(card: Card, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(card_to_json(card), ensure_ascii=False, indent=2))
+        print(inert_json(card_to_json(card)))
     else:
         from adapters.console.render import print_card
 
@@ -220,7 +225,7 @@ def db_stats(as_json: JsonFlag = False) -> None:
     if as_json:
         print(json.dumps(dataclasses.asdict(stats), indent=2))
         return
-    table = Table(title=str(path), show_header=False)
+    table = Table(title=Text(inert(str(path))), show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("Size", f"{stats.size_bytes / 1024 / 1024:.1f} MB")
@@ -228,48 +233,55 @@ def db_stats(as_json: JsonFlag = False) -> None:
     table.add_row("Free pages", f"{stats.free_pages:,} of {stats.pages:,}")
     table.add_row("Schema version", str(stats.schema_version))
     for name, count in stats.rows.items():
-        table.add_row(name.replace("_", " ").capitalize(), f"{count:,}")
+        table.add_row(Text(inert(name.replace("_", " ").capitalize())), f"{count:,}")
     out.print(table)
 
 
 # -- ingest and extraction ---------------------------------------------------------------
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
+YearOpt = Annotated[str | None, typer.Option(help="Film year.", metavar="YEAR")]
+
+
+def _flags(**flags: str | None) -> Defaults:
+    """Command-line metadata checked like a header's (one line and exit 2 when it is bad)."""
+    from bot.ingest.readers import Defaults, RejectedFile
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"use YYYY-MM-DD, not {value!r}") from None
+        return Defaults.from_flags(**flags)
+    except RejectedFile as exc:
+        err.print(inert(str(exc)), style="bold red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Review files or folders.")],
+    targets: Annotated[
+        list[str], typer.Argument(help="Review files, folders, URLs or wikipedia:Title.")
+    ],
     film: Annotated[str | None, typer.Option(help="Film, for files without a header.")] = None,
-    year: Annotated[int | None, typer.Option(help="Film year.")] = None,
+    year: YearOpt = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet that published the review.")] = None,
     critic: Annotated[str | None, typer.Option(help="Critic who wrote the review.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the review was published.")] = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date, YYYY-MM-DD.")
     ] = None,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Follow links out of the folders given.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Add reviews: .txt/.md with an optional front-matter header, or .jsonl."""
-    from bot.ingest.pipeline import find_files, ingest_files
-    from bot.ingest.readers import Defaults
+    """Add reviews: .txt/.md (optional front-matter header), .jsonl, review page URLs and
+    wikipedia:Title articles; for URLs and articles the flags override what the page says."""
+    from bot.ingest.targets import expand_targets, ingest_targets, web_settings
 
-    defaults = Defaults(
-        film=film,
-        year=year,
-        outlet=outlet,
-        critic=critic,
-        url=url,
-        published=_parse_date(published),
+    defaults = _flags(
+        film=film, year=year, outlet=outlet, critic=critic, url=url, published=published
     )
-    files, skipped = find_files(paths)
+    files, found = expand_targets(targets, follow_links=follow_links)
+    if not files:  # nothing to read: say so without opening (or creating) the database
+        raise typer.Exit(_show_report(IngestReport(), found, as_json))
 
     async def go(app: App) -> int:
         show_bar = len(files) > 20 and not as_json and out.is_terminal
@@ -277,28 +289,37 @@ def ingest(
             TextColumn("Ingesting"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),
             console=err,
             disable=not show_bar,
             transient=True,
         ) as progress:
             task = progress.add_task("", total=len(files))
-            report = await ingest_files(
+            report = await ingest_targets(
                 files,
                 app.store,
                 defaults,
-                on_file=lambda p: progress.update(task, advance=1, description=p.name),
+                web=web_settings(app.settings),
+                on_item=lambda name: progress.update(
+                    task, advance=1, description=inert(name[-40:])
+                ),
             )
-        report.skipped.extend(skipped)
         app.service.invalidate()
-        if as_json:
-            print(json.dumps(dataclasses.asdict(report), indent=2))
-        else:
-            _print_report(report)
-        return 1 if report.rejected else 0
+        return _show_report(report, found, as_json)
 
     code = _with_app(go)
     raise typer.Exit(code)
+
+
+def _show_report(report: IngestReport, found: FoundFiles, as_json: bool) -> int:
+    """Print the summary with what finding the files passed over; the exit code."""
+    report.skipped[:0] = found.skipped
+    report.rejected[:0] = found.rejected
+    if as_json:
+        print(json.dumps(dataclasses.asdict(report), indent=2))
+    else:
+        _print_report(report)
+    return 1 if report.rejected else 0
 
 
 def _print_report(report: IngestReport) -> None:
@@ -314,16 +335,18 @@ def _print_report(report: IngestReport) -> None:
     table.add_row("Files rejected", str(len(report.rejected)))
     out.print(table)
     for path, reason in report.rejected:
-        err.print(f"rejected {path}: {reason}", style="red", markup=False, highlight=False)
-    for path in report.skipped:
-        err.print(f"skipped {path}: not a review file", style="dim", markup=False)
+        line = f"rejected {inert(path)}: {inert(reason)}"
+        err.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+    for path, reason in report.skipped:
+        line = f"skipped {inert(path)}: {inert(reason)}"
+        err.print(line, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 @cli.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="A review file (.txt or .md).")],
     film: Annotated[str | None, typer.Option(help="Film title.")] = None,
-    year: Annotated[int | None, typer.Option(help="Film year.")] = None,
+    year: YearOpt = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date, YYYY-MM-DD; dates a year-less release.")
     ] = None,
@@ -335,57 +358,76 @@ def extract(
     """Show what extraction finds in a review, touching no database."""
     from bot.extract import Context, extraction_to_json
     from bot.extract import extract as run_extract
-    from bot.ingest.readers import Defaults, RejectedFile, read_file
+    from bot.ingest.readers import RejectedFile, read_file
 
+    flags = _flags(film=film, year=year, published=published)
     try:
-        review = read_file(file, Defaults(film=film, year=year), require_film=False)[0]
+        review = read_file(file, flags, require_film=False)[0]
     except (RejectedFile, OSError) as exc:
-        err.print(f"{file}: {exc}", style="bold red", markup=False, highlight=False)
+        reason = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+        line = f"{inert(str(file))}: {inert(reason)}"
+        err.print(line, style="bold red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     ctx = Context(
         film=review.film,
         year=review.year,
-        published=_parse_date(published) or review.published,
+        published=flags.published or review.published,
         outlet=review.outlet,
         critic=review.critic,
     )
     data = extraction_to_json(run_extract(review.text, ctx), explain=explain, text=review.text)
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(inert_json(data))
         return
     _print_extraction(data, explain)
 
 
+def _cell(value: Any) -> Text:
+    """Text from a review shown literally: inert escapes, no rich markup."""
+    return Text(inert("" if value is None else str(value), multiline=True))
+
+
 def _print_extraction(data: dict[str, Any], explain: bool) -> None:
     film = data["film"]
-    out.print(f"[bold]Film:[/bold] {film['title']} ({film['year']}), director {film['director']}")
+    line = Text("Film: ", style="bold")
+    line.append(inert(film["title"] or "unknown"))
+    if film["year"] is not None:
+        line.append(f" ({film['year']})")
+    if film["director"]:
+        line.append(f", director {inert(film['director'])}")
+    out.print(line)
     quotes = Table(title="Quotes")
     for col in ("kind", "text", "critic", "outlet"):
         quotes.add_column(col)
     for q in data["quotes"]:
-        quotes.add_row(q["kind"], q["text"] + _why_lines(q), q["critic"] or "", q["outlet"] or "")
+        cells = [_cell(q[k]) for k in ("kind", "text", "critic", "outlet")]
+        cells[1] = cells[1] + _why_lines(q)
+        quotes.add_row(*cells)
     out.print(quotes)
     rel = Table(title="Releases")
     for col in ("region", "date", "event"):
         rel.add_column(col)
     for r in data["releases"]:
         date = "-".join("?" if p is None else str(p) for p in (r["year"], r["month"], r["day"]))
-        rel.add_row(r["region"] or "?", date + _why_lines(r), r["event"])
+        rel.add_row(_cell(r["region"] or "?"), Text(date) + _why_lines(r), _cell(r["event"]))
     out.print(rel)
     ex = Table(title="Excerpts")
     ex.add_column("score", justify="right")
     ex.add_column("text")
     for e in sorted(data["excerpts"], key=lambda e: -e["score"]):
         text = e["text"] + ("\n  " + "\n  ".join(e.get("reasons", [])) if explain else "")
-        ex.add_row(f"{e['score']:.2f}", text)
+        ex.add_row(f"{e['score']:.2f}", _cell(text))
     out.print(ex)
 
 
-def _why_lines(item: dict[str, Any]) -> str:
-    return "".join(
-        f"\n  why: {w['rule']}" + (f"\n    in: {w['sentence']}" if w.get("sentence") else "")
-        for w in item.get("why", [])
-    )
+def _why_lines(item: dict[str, Any]) -> Text:
+    """The reasons `extract --explain` gives for a quote or a date, shown inert."""
+    lines = Text()
+    for w in item.get("why", []):
+        lines.append(Text.assemble("\n  why: ", _cell(w["rule"])))
+        if w.get("sentence"):
+            lines.append(Text.assemble("\n    in: ", _cell(w["sentence"])))
+    return lines
 
 
 @cli.command("eval")
@@ -413,15 +455,6 @@ def evaluate(
         print(json.dumps(report_to_json(report), indent=2))
     else:
         render_report(report, out, per_file=per_file)
-
-
-def _find_shared() -> Path:
-    """The team's shared folder: beside the checkout, or beside the current directory."""
-    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
-        candidate = base.parent / "shared"
-        if candidate.is_dir():
-            return candidate
-    return Path("../shared")
 
 
 # -- cards ---------------------------------------------------------------------------------

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     daily_concurrency: int = Field(
         default=64, ge=1, le=1000, description="Daily posts sent at once (within rate limits)."
     )
+    pullquote_allow_private_urls: bool = Field(
+        default=False,
+        description="Let fetches reach loopback, private and link-local addresses (for tests "
+        "and self-hosted sites on a private network). Off: such URLs are refused.",
+    )
+    wikipedia_api_url: str = Field(
+        default="https://en.wikipedia.org/w/api.php",
+        description="The MediaWiki Action API that `wikipedia:` targets are read from.",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,11 +1,13 @@
-"""Logging to stdout, plain or JSON, with every configured secret redacted."""
+"""Logging to stdout, plain or JSON, with every configured secret redacted and nothing in a
+message (a file name, a typed command) able to forge a line or act on a terminal."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from typing import Any, TextIO
+
+from bot.text import inert, inert_json
 
 REDACTED = "[redacted]"
 
@@ -47,7 +49,18 @@ class JsonFormatter(logging.Formatter):
             data["exc"] = record.exc_text or self.formatException(record.exc_info)
         elif record.exc_text:
             data["exc"] = record.exc_text
-        return json.dumps(data, ensure_ascii=False)
+        return inert_json(data, indent=None)
+
+
+class PlainFormatter(logging.Formatter):
+    """The plain format, with control characters in messages shown as escapes: a newline
+    in a message cannot start a forged log line; tracebacks keep their own lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return inert(super().formatMessage(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        return inert(super().format(record), multiline=True)
 
 
 def setup_logging(level: str, fmt: str, secrets: Iterable[str], stream: TextIO) -> None:
@@ -58,7 +71,7 @@ def setup_logging(level: str, fmt: str, secrets: Iterable[str], stream: TextIO) 
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(PlainFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -10,7 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from bot.cards import Card, CardField, FilmRef, ReleaseInfo
+from bot.cards import SOURCE_CREDITS, Card, CardField, FilmRef, ReleaseInfo
 from bot.commands import COMMANDS
 from bot.errors import BadInput, NotFound, NothingMatches
 from bot.extract.outlets import canonical_outlet, normalise_outlet
@@ -387,12 +387,13 @@ def snippet_card(row: SnippetRow, *, footer: str | None = None) -> Card:
     attribution = who or None
     if row.kind == "dialogue":
         attribution = f"dialogue from {row.film_title}"
-    source = _quoted_in(row)
+    credit = SOURCE_CREDITS.get(row.review_outlet or "") if not row.review_critic else None
+    source = None if credit else _quoted_in(row)
     if source and attribution is None:
         attribution = source
-    elif source:
+    elif source or credit:
         # The link points at the review that quotes the critic, not at the critic's own.
-        footer = "; ".join(p for p in (source, footer) if p)
+        footer = "; ".join(p for p in (source or credit, footer) if p)
     return Card(
         kind=row.kind,
         title=_film_label(row.film_title, row.film_year),

@@ -4,7 +4,13 @@ It speaks just enough of the real wire protocol for discord.py to log in, connec
 INTERACTION_CREATE and answer through interaction callbacks and webhook followups. Every REST
 call is recorded (method, path, query, JSON body, arrival time) for assertions, and faults can
 be queued: a 429 with Discord's headers, a 5xx, or 10062 unknown interaction for the next
-matching call; `drop()` closes the socket so the client RESUMEs."""
+matching call; `drop()` closes the socket so the client RESUMEs.
+
+Every request body is checked against what Discord itself accepts (tests/platform_specs:
+its OpenAPI description and documented limits). A body Discord would refuse is answered
+as Discord answers it (400, code 50035 Invalid Form Body) and noted in `violations`;
+leaving the `async with` block with violations fails the test. `FakeDiscord(validate=False)`
+turns the checks off (benchmarks)."""
 
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ from typing import Any
 
 import discord
 from aiohttp import WSMsgType, web
+
+from tests.platform_specs import discord_violations
 
 APP_ID = 700000000000000001
 GUILD_ID = 700000000000000002
@@ -88,6 +96,18 @@ def _user(uid: int, name: str, *, bot: bool = False) -> JSONDict:
     }
 
 
+async def _body(request: web.Request) -> Any:
+    """The JSON body, or a multipart body's payload_json (as discord.py sends with files)."""
+    if request.content_type == "multipart/form-data":
+        form = await request.post()
+        payload = form.get("payload_json")
+        return json.loads(payload) if isinstance(payload, str) else None
+    raw = await request.read()
+    if raw and request.content_type == "application/json":
+        return json.loads(raw)
+    return None
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # discord.py parses JSON only when Content-Type is exactly application/json (no charset).
     return web.Response(
@@ -100,7 +120,10 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 class FakeDiscord:
     """The fake server; `async with FakeDiscord() as fake:` starts it on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, validate: bool = True) -> None:
+        self.validate = validate
+        self.violations: list[str] = []
+        """What Discord would have refused: "METHOD path: problem", in arrival order."""
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.messages: dict[int, JSONDict] = {}
@@ -130,11 +153,21 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: object, *exc: object) -> None:
         if self._gw.ws is not None and not self._gw.ws.closed:
             await self._gw.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+        if exc_type is None:
+            self.assert_valid()
+
+    def assert_valid(self) -> None:
+        """Fail if any request so far was one Discord would refuse."""
+        if self.violations:
+            shown = "\n  ".join(self.violations[:20])
+            raise AssertionError(
+                f"{len(self.violations)} request(s) Discord would refuse:\n  {shown}"
+            )
 
     @property
     def api_base(self) -> str:
@@ -244,10 +277,15 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         at = time.perf_counter()
         path = "/" + request.match_info["tail"]
-        raw = await request.read()
-        body: Any = None
-        if raw and request.content_type == "application/json":
-            body = json.loads(raw)
+        body = await _body(request)
+        if self.validate:
+            problems = discord_violations(request.method, path, body)
+            if problems:
+                self.violations += [f"{request.method} {path}: {p}" for p in problems]
+                await self._record(Call(request.method, path, dict(request.query), body, at, 400))
+                return _json(
+                    {"code": 50035, "message": "Invalid Form Body", "errors": problems}, 400
+                )
         fault = self._fault_for(request.method, path)
         status = fault.status if fault else 200
         await self._record(Call(request.method, path, dict(request.query), body, at, status))

@@ -2,7 +2,13 @@
 WebSocket, served by aiohttp on 127.0.0.1 and recording every call.
 
 Also the other half of the wire: requests signed exactly as Slack signs them (form body,
-X-Slack-Request-Timestamp, X-Slack-Signature v0=HMAC-SHA256(secret, "v0:{ts}:{body}"))."""
+X-Slack-Request-Timestamp, X-Slack-Signature v0=HMAC-SHA256(secret, "v0:{ts}:{body}")).
+
+Every message the app sends (chat.postMessage and friends, response_url posts, replies in
+an ack, Socket Mode ack payloads) is checked against what Slack accepts (tests/platform_specs:
+Block Kit through slack_sdk's models plus Slack's documented limits). One Slack would refuse
+is answered as Slack answers it (invalid_blocks) and noted in `violations`; `close()` then
+fails the test. `FakeSlack(validate=False)` turns the checks off (benchmarks)."""
 
 from __future__ import annotations
 
@@ -20,8 +26,13 @@ from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
 
+from tests.platform_specs import slack_message
+
 TEAM_ID = "T0PULLQ"
 BOT_USER = "UBOT0001"
+MESSAGE_METHODS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
+)
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-test-token"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -50,7 +61,10 @@ class _Fault:
 class FakeSlack:
     """The fake server; `await start()`, then point clients at `api_url` / `response_url()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, validate: bool = True) -> None:
+        self.validate = validate
+        self.violations: list[str] = []
+        """What Slack would have refused: "where: problem", in arrival order."""
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, list[_Fault]] = {}
@@ -85,11 +99,29 @@ class FakeSlack:
         return self
 
     async def close(self) -> None:
-        """Close sockets and stop listening."""
+        """Close sockets and stop listening; then fail if any message was one Slack would
+        refuse (see `violations`)."""
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+        self.assert_valid()
+
+    def assert_valid(self) -> None:
+        """Fail if any message so far was one Slack would refuse."""
+        if self.violations:
+            shown = "\n  ".join(self.violations[:20])
+            raise AssertionError(
+                f"{len(self.violations)} message(s) Slack would refuse:\n  {shown}"
+            )
+
+    def check(self, where: str, payload: Any) -> list[str]:
+        """Check one outgoing message; problems are noted in `violations` and returned."""
+        if not self.validate:
+            return []
+        problems = slack_message(payload)
+        self.violations += [f"{where}: {p}" for p in problems]
+        return problems
 
     @property
     def base(self) -> str:
@@ -158,7 +190,8 @@ class FakeSlack:
         return [c for c in self.calls if c.kind in ("ack", "response")]
 
     async def record_ack(self, data: dict[str, Any]) -> None:
-        """Record a reply the sender received in an ack (see `acks`)."""
+        """Record (and check) a reply the sender received in an ack (see `acks`)."""
+        self.check("ack", data)
         await self._record(Call("ack", "-", data))
 
     def socket_acks(self) -> list[Call]:
@@ -200,6 +233,9 @@ class FakeSlack:
         data = await self._params(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or str(data.get("token", ""))
+        if method in MESSAGE_METHODS and self.check(method, data):
+            await self._record(Call("api", method, data, dict(request.headers), 400))
+            return web.json_response({"ok": False, "error": "invalid_blocks"})
         fault = self._fault(method)
         status = fault.status if fault else 200
         await self._record(Call("api", method, data, dict(request.headers), status))
@@ -241,6 +277,9 @@ class FakeSlack:
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.check("response_url", body):
+            await self._record(Call("response_refused", "-", body, {}, 400))
+            return web.Response(status=400, text="invalid_blocks")
         fault = self._fault("response_url")
         if fault is not None:
             await self._record(Call("response_refused", "-", body, {}, fault.status))
@@ -269,7 +308,10 @@ class FakeSlack:
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
-                    await self._record(Call("socket", "ack", json.loads(msg.data)))
+                    data = json.loads(msg.data)
+                    if isinstance(data.get("payload"), dict) and data["payload"]:
+                        self.check("socket ack", data["payload"])
+                    await self._record(Call("socket", "ack", data))
         finally:
             self._sockets.remove(ws)
         return ws

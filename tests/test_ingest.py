@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ingest.pipeline import find_files, ingest_files
+from bot.ingest.files import find_files
+from bot.ingest.pipeline import ingest_files
 from bot.ingest.readers import MAX_FILE_BYTES, Defaults
 from bot.ingest.sample import load_sample_if_empty
 from storage.sqlite import SQLiteStore
@@ -35,9 +36,10 @@ async def test_good_bad_and_duplicate_files(tmp_path: Path, store: SQLiteStore) 
     (folder / "c-binary.txt").write_bytes(b"\x00\x01\x02 not text")
     (folder / "d-copy.md").write_text(GOOD.replace("\n", "\n\n", 1))  # same words, new spacing
     (folder / "poster.jpg").write_bytes(b"\xff\xd8")
-    files, skipped = find_files([folder])
+    found = find_files([folder])
+    files = found.files
     assert [f.name for f in files] == ["a-good.md", "b-broken.md", "c-binary.txt", "d-copy.md"]
-    assert skipped == [str(folder / "poster.jpg")]
+    assert found.skipped == [(str(folder / "poster.jpg"), "not a review file")]
 
     report = await ingest_files(files, store, Defaults())
     assert report.files == 4

@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.invocation import Invocation, parse
 from bot.schedule.commands import DailyCommands, Where
 from bot.service import Service
+from bot.text import inert
 from storage.protocol import ScheduleHost
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ async def run_console(
         lines += 1
         if not interactive:
             out.print(f"[dim]{PROMPT}[/dim]", end="")
-            out.print(line.rstrip("\n"), markup=False, highlight=False)
+            out.print(inert(line.rstrip("\n")), markup=False, highlight=False)
         if not await handle_line(service, out, line):
             break
     return lines

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import discord
 from discord import app_commands
 
-from adapters.discord.render import render_card
+from adapters.discord.render import choice, render_card
 from adapters.discord.replies import host_of, in_time, send
 from adapters.discord.views import preview_view
 from bot.commands import COMMANDS, Command, Option
@@ -86,7 +86,7 @@ async def film_choices(
         log.exception("film autocomplete failed for %.40r", current)
         return []
     return [
-        app_commands.Choice(name=label[:CHOICE], value=value[:CHOICE])
+        app_commands.Choice(name=choice(label), value=choice(value))
         for label, value in found[:MAX_CHOICES]
     ]
 

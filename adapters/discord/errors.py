@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord.render import NO_MENTIONS, escape
+from adapters.discord.render import NO_MENTIONS, error_text
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ async def handle_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 async def _handle(interaction: discord.Interaction[Any], error: BaseException) -> None:
     if isinstance(error, UserError):
-        await tell(interaction, escape(str(error)))
+        await tell(interaction, error_text(str(error)))
     elif isinstance(error, app_commands.MissingPermissions):
         await tell(interaction, "You need the Manage Server permission to use this command.")
     elif isinstance(error, app_commands.NoPrivateMessage):

@@ -2,7 +2,9 @@
 
 Card text is plain text from reviews and users. In mrkdwn, `&`, `<` and `>` are escaped so
 that nothing in a quote can become a mention (`<!channel>`, `<!here>`, `<@U…>`) or a link;
-text objects are also marked `verbatim` so Slack does not auto-link bare names either."""
+text objects are also marked `verbatim` so Slack does not auto-link bare names either.
+Lengths are counted in UTF-16 units (adapters.wire.units), so every limit holds however
+Slack counts; links are made RFC 3986 URIs or dropped (adapters.wire.web_url)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from adapters import wire
+from adapters.wire import one_line, units, web_url
 from bot.cards import Action, Card
 from bot.commands import COMMANDS
-from bot.text import shorten
 
 Block = dict[str, Any]
 
@@ -27,7 +30,9 @@ FALLBACK_TEXT = 300
 """The notification text (`text` beside `blocks`); Slack allows far more, nobody reads it."""
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
-_WEB_LINK = re.compile(r"^https?://[^\s|<>]+$")
+_READ = "Read the review"
+BLANK = "…"
+"""Shown instead of text that would be empty or blank, which Slack refuses."""
 _COMMAND_REF = re.compile(
     r"(?<![\w/])/(" + "|".join(re.escape(c.name) for c in COMMANDS) + r"|daily)\b"
 )
@@ -50,17 +55,18 @@ def slack_commands(text: str) -> str:
 
 def fit(text: str, limit: int, *, reserve: int = 0) -> str:
     """`text` shortened (at a sentence or word boundary) so that, once escaped, it fits in
-    `limit - reserve` characters; escaping can lengthen text, so the cut is re-checked."""
-    budget = max(limit - reserve, 1)
-    escaped = escape(text)
-    if len(escaped) <= budget:  # the usual case: it fits as it is
-        return escaped
-    room = budget
-    out = shorten(text, room)
-    while len(escape(out)) > budget and room > 1:
-        room -= len(escape(out)) - budget
-        out = shorten(text, max(room, 1))
-    return escape(out)
+    `limit - reserve` UTF-16 units; escaping can lengthen text, so the cut is re-checked."""
+    return wire.fit(text, max(limit - reserve, 1), escape)
+
+
+def _shown(text: str) -> str:
+    return escape(slack_commands(text))
+
+
+def fit_text(text: str, limit: int, *, reserve: int = 0) -> str:
+    """`fit` for core text that may name commands: shortened first, then its `/quote`
+    references rewritten (`slack_commands`) and escaped, so the work is on what is shown."""
+    return wire.fit(text, max(limit - reserve, 1), _shown)
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -70,7 +76,8 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def plain(text: str, limit: int) -> dict[str, Any]:
     """A plain_text object (never parsed for mentions), shortened to `limit`."""
-    return {"type": "plain_text", "text": shorten(text, limit) or " ", "emoji": True}
+    shown = wire.fit(text, limit)
+    return {"type": "plain_text", "text": shown if shown.strip() else BLANK, "emoji": True}
 
 
 def _section(text: str) -> Block:
@@ -82,24 +89,22 @@ def _context(text: str) -> Block:
 
 
 def _link(url: str | None) -> str | None:
-    # Only web links: a url like `!channel` inside `<…>` would otherwise be a mention.
-    if not url or not _WEB_LINK.match(url):
+    """The "Read the review" link in mrkdwn, or None. Only web links, percent-encoded (so
+    no `|`, `<` or `>` can end the link early or make it a mention), within the limit."""
+    link = web_url(url, limit=CONTEXT_TEXT)
+    if link is None:
         return None
-    return url.replace("&", "&amp;")
-
-
-def _attribution_line(card: Card) -> str:
-    return f"— _{escape(card.attribution)}_" if card.attribution else ""
+    text = f"<{link.replace('&', '&amp;')}|{_READ}>"
+    return text if units(text) <= CONTEXT_TEXT else None
 
 
 def snippet_text(card: Card, limit: int = SECTION_TEXT) -> str:
     """The quote and its attribution as one mrkdwn string within `limit`: the body is
-    shortened, the attribution never (it is cut only if it alone would not fit)."""
-    attribution = _attribution_line(card)
-    if len(attribution) > limit // 2:
-        attribution = "— _" + fit(card.attribution or "", limit // 2, reserve=4) + "_"
-    reserve = len(attribution) + 1 if attribution else 0
-    body = fit(slack_commands(card.body), limit, reserve=reserve)
+    shortened, the attribution never (it is cut only if it alone would take over half)."""
+    who = one_line(card.attribution)
+    attribution = f"— _{fit(who, limit // 2, reserve=4)}_" if who else ""
+    reserve = units(attribution) + 1 if attribution else 0
+    body = fit_text(card.body, limit, reserve=reserve)
     return f"{body}\n{attribution}" if attribution else body
 
 
@@ -108,11 +113,11 @@ def _split_lines(text: str, limit: int) -> list[str]:
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        piece = escape(line)
-        if len(piece) > limit:
-            piece = fit(line, limit)
+        piece = _shown(line)
+        if units(piece) > limit:
+            piece = fit_text(line, limit)
         candidate = f"{current}\n{piece}" if current else piece
-        if len(candidate) <= limit:
+        if units(candidate) <= limit:
             current = candidate
             continue
         if current:
@@ -120,15 +125,15 @@ def _split_lines(text: str, limit: int) -> list[str]:
         current = piece
     if current:
         chunks.append(current)
-    return chunks or [" "]
+    return [c for c in chunks if c.strip()]
 
 
 def _field_sections(card: Card) -> list[Block]:
     fields = [
         mrkdwn(
-            fit(slack_commands(f.name), FIELD_TEXT // 4, reserve=2).join(("*", "*"))
+            fit_text(f.name, FIELD_TEXT // 4, reserve=2).join(("*", "*"))
             + "\n"
-            + fit(slack_commands(f.value), FIELD_TEXT, reserve=FIELD_TEXT // 4 + 1)
+            + fit_text(f.value, FIELD_TEXT, reserve=FIELD_TEXT // 4 + 1)
         )
         for f in card.fields
     ]
@@ -166,26 +171,26 @@ def card_blocks(
     """Block Kit for `card`: header, body (with attribution), fields, link, footer, an
     optional 'shared by' line, a note (plain text, e.g. a hint) and buttons; at most 50."""
     head: list[Block] = [{"type": "header", "text": plain(card.title, HEADER_TEXT)}]
-    if note:
+    if note and note.strip():
         head.append(_context(fit(note, CONTEXT_TEXT)))
     if card.spoiler:
         head.append(_context(":warning: *Spoiler*"))
 
-    body: list[Block]
+    texts: list[str]
     if card.results:
-        body = [_section(snippet_text(r)) for r in card.results]
+        texts = [snippet_text(r) for r in card.results]
     elif card.attribution:
-        body = [_section(snippet_text(card))]
+        texts = [snippet_text(card)]
     else:
-        body = [_section(c) for c in _split_lines(slack_commands(card.body), SECTION_TEXT)]
-    body += _field_sections(card)
+        texts = _split_lines(card.body, SECTION_TEXT)
+    body = [_section(t) for t in texts if t.strip()] + _field_sections(card)
 
     tail: list[Block] = []
     link = _link(card.url)
     if link:
-        tail.append(_context(f"<{link}|Read the review>"))
-    if card.footer:
-        tail.append(_context(fit(slack_commands(card.footer), CONTEXT_TEXT)))
+        tail.append(_context(link))
+    if card.footer and card.footer.strip():
+        tail.append(_context(fit_text(card.footer, CONTEXT_TEXT)))
     if shared_by and _USER_ID.match(shared_by):
         tail.append(_context(f"shared by <@{shared_by}>"))
     tail += action_blocks(actions)
@@ -199,8 +204,9 @@ def card_blocks(
 def fallback_text(card: Card) -> str:
     """The escaped notification text shown where blocks are not (push, screen readers)."""
     first = card.body.split("\n", 1)[0]
-    who = f" — {fit(card.attribution, 100)}" if card.attribution else ""
-    return fit(f"{card.title}: {first}", FALLBACK_TEXT, reserve=len(who)) + who
+    attribution = one_line(card.attribution)
+    who = f" — {fit(attribution, 100)}" if attribution else ""
+    return fit(f"{card.title}: {first}", FALLBACK_TEXT, reserve=units(who)) + who
 
 
 def message(
@@ -219,5 +225,6 @@ def message(
 
 def error_message(text: str) -> dict[str, Any]:
     """An ephemeral reply for a user-facing error or hint (escaped, within limits)."""
-    body = fit(slack_commands(text), SECTION_TEXT)
+    body = fit_text(text, SECTION_TEXT)
+    body = body if body.strip() else BLANK
     return {"text": body, "blocks": [_section(body)]}

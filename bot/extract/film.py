@@ -166,14 +166,140 @@ def _guess_cast(text: str, names: _Names, director: str | None) -> tuple[str, ..
     return tuple(sorted(found, key=found.__getitem__)[:MAX_CAST])
 
 
+# Template debris a Markdown conversion can leave before an article's first line ("}}",
+# "|gross = ", a lone "-"): skipped so that the lead is found where the prose starts.
+_DEBRIS_LINE = re.compile(r"[ \t]*(?:[|\-–—][^\n]*|[^\n]*\}\}[ \t]*|[ \t]*)(?:\n|\Z)")
+_DEBRIS_PREFIX = re.compile(r"[^\n]{0,300}?\}\}[ \t]*")
+# A section heading where the lead should be ("Release" on a line of its own): no lead.
+_HEADING = re.compile(r"[^\n.!?]{1,40}\n[ \t]*\n")
+_LEAD_ITALIC = re.compile(r"_([^_\n]{1,150}?)_(?![\w])")
+_FILM_KIND = (
+    r"(?:film|movie|documentary|animated|anime|short|feature|comedy|drama|thriller|musical|"
+    r"western|horror|picture|biopic|romance)"
+)
+# "Her is a 2013 American science-fiction romantic drama film written and directed by ...":
+# a plain lead naming the film before "is a", with the year or a film word soon after.
+_PLAIN_LEAD = re.compile(
+    r"([A-Z0-9“\"‘'][^\n.!?]{0,100}?)\s+(?:\([^)\n]{0,80}\)\s+)?(?:is|was)\s+an?\s+"
+    rf"(?=(?:[\w'’-]+\s+){{0,8}}?(?:\d{{4}}\b|{_FILM_KIND}))"
+)
+_SMALL_WORDS = frozenset(
+    """a an and as at but by for from in into nor of on or over the to upon vs with""".split()  # noqa: SIM905 (word lists read better as text)
+)
+# Headline forms: "‘Her’ review: …", "Review: Her", "Her review – …", "Her (2013)".
+_Q_OPEN, _Q_CLOSE = "‘'“\"", "’'”\""
+_HEADLINE_PATTERNS = (
+    re.compile(
+        rf"^[{_Q_OPEN}](?P<title>[^{_Q_CLOSE}]{{1,120}})[{_Q_CLOSE}]\s*"
+        r"(?:\((?P<year>\d{4})\)\s*)?(?:film\s+|movie\s+)?review\b",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:film\s+|movie\s+)?review\s*[:|–—-]\s*"
+        rf"(?:[{_Q_OPEN}](?P<qtitle>[^{_Q_CLOSE}]{{1,120}})[{_Q_CLOSE}]|"
+        r"(?P<title>.{1,120}?))\s*(?:\((?P<year>\d{4})\))?\s*(?:\s[|–—-]\s.*|[:,]\s.*)?$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?P<title>[^|–—:]{1,120}?)\s*(?:\((?P<year>\d{4})\)\s*)?"
+        r"(?:film\s+|movie\s+)?review\b\s*(?:[:|–—,-].*)?$",
+        re.I,
+    ),
+    re.compile(r"^(?P<title>[^|–—:(]{1,120}?)\s*\((?P<year>\d{4})\)", re.I),
+)
+
+
+def title_from_headline(headline: str) -> tuple[str | None, int | None]:
+    """The film a review's headline names, and the year when it gives one:
+    "‘Her’ review: …", "Review: Her", "Her review – …", "Her (2013)"."""
+    line = " ".join(headline.replace("_", " ").split()).strip("#* ")
+    for pattern in _HEADLINE_PATTERNS:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        title = (groups.get("qtitle") or groups.get("title") or "").strip(" ,:;–—-")
+        title = title.strip(_Q_OPEN + _Q_CLOSE).strip()
+        if not title or title.lower() in ("film", "movie", "the film") or len(title) < 1:
+            continue
+        year = int(groups["year"]) if groups.get("year") else None
+        return title, year if year is None or 1880 <= year <= 2100 else None
+    return None, None
+
+
+def _lead_start(text: str) -> int:
+    """Where the prose starts, past template debris on the first lines."""
+    pos = 0
+    for _ in range(5):
+        m = _DEBRIS_LINE.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        if "}}" not in m.group(0) and m.group(0).strip() and m.group(0).lstrip()[:1] not in "|-–—":
+            break
+        pos = m.end()
+    m = _DEBRIS_PREFIX.match(text, pos)
+    return m.end() if m else pos
+
+
+def smart_title_case(title: str) -> str:
+    """"THE KID FROM THE BIG APPLE" -> "The Kid from the Big Apple" (for titles only ever
+    written in capitals)."""
+    words = title.split(" ")
+    out: list[str] = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        if 0 < i < len(words) - 1 and low in _SMALL_WORDS and not out[-1].endswith(":"):
+            out.append(low)
+        else:
+            # Capitalise after a space or hyphen, not after an apostrophe ("Python's").
+            out.append(re.sub(r"(?<![\w'’])[^\W\d_]", lambda m: m.group(0).upper(), low))
+    return " ".join(out)
+
+
+def _recase(title: str, text: str) -> str:
+    """An all-capitals lead title (how a bold title converts) in the case the text uses for
+    it elsewhere, preferring italic mentions; title case when it never appears otherwise."""
+    if not title.isupper() or len(title) < 2:
+        return title
+    folded = title.casefold()
+    plain: str | None = None
+    for m in _ITALIC_TITLE.finditer(text):
+        if m.group(1).strip().casefold() == folded and not m.group(1).isupper():
+            return m.group(1).strip()
+    for m in re.finditer(re.escape(title), text, re.I):
+        found = m.group(0)
+        if not found.isupper():
+            plain = plain or found
+    if plain is not None:
+        return plain
+    if " " not in title and len(title) <= 4:
+        return title  # an acronym like NGK
+    return smart_title_case(title)
+
+
 def _guess_title(text: str) -> str | None:
-    first = _ITALIC_TITLE.search(text, 0, 200)
+    start = _lead_start(text)
+    first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+    if first_line.lstrip().startswith("#") or (
+        len(first_line) < 160 and not first_line.rstrip().endswith((".", "!", "?", "”", '"'))
+    ):
+        headline, _ = title_from_headline(first_line)
+        if headline:
+            return headline
+    first = _LEAD_ITALIC.match(text, start)
+    if first is None and not _HEADING.match(text, start):
+        first = _ITALIC_TITLE.search(text, start, start + 200)
     if first is not None:
         # Encyclopaedic leads and review standfirsts open with the film's title.
-        return first.group(1).strip()
+        return _recase(first.group(1).strip(), text)
+    lead = _PLAIN_LEAD.match(text, start)
+    if lead is not None:
+        return lead.group(1).strip(_Q_OPEN + _Q_CLOSE + " ")
     italic: Counter[str] = Counter(m.group(1).strip() for m in _ITALIC_TITLE.finditer(text))
     if italic:
-        return italic.most_common(1)[0][0]
+        title, count = italic.most_common(1)[0]
+        if count >= 2:
+            return title
     # Single quotes also mark words and short phrases, so one mention is not enough.
     quoted = Counter(m.group(1).strip() for m in _SINGLE_QUOTED_TITLE.finditer(text))
     if quoted:
@@ -184,7 +310,8 @@ def _guess_title(text: str) -> str | None:
 
 
 def _guess_year(text: str) -> int | None:
-    m = _LEAD_YEAR.search(text, 0, 600) or _TITLE_YEAR.search(text, 0, 600)
+    start = _lead_start(text)
+    m = _LEAD_YEAR.search(text, start, start + 600) or _TITLE_YEAR.search(text, start, start + 600)
     if m is None:
         return None
     year = int(m.group(1))

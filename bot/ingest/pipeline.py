@@ -14,9 +14,18 @@ from pathlib import Path
 
 from bot.extract import Context, Extraction, extract
 from bot.extract.outlets import canonical_outlet
-from bot.ingest.readers import REVIEW_SUFFIXES, Defaults, RejectedFile, ReviewInput, read_file
+from bot.ingest.film_hint import first_release_year, title_from_name
+from bot.ingest.readers import (
+    Defaults,
+    RejectedFile,
+    ReviewInput,
+    clean_review,
+    date_exists,
+    read_file,
+)
+from bot.text import clean_line, inert
 from storage.protocol import Store
-from storage.records import NewFilm, NewRelease, NewReview, NewSnippet
+from storage.records import AddOutcome, NewFilm, NewRelease, NewReview, NewSnippet
 
 log = logging.getLogger(__name__)
 
@@ -35,27 +44,16 @@ class IngestReport:
     snippets_added: int = 0
     releases_added: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
-
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Review files under `paths` (folders recursively, sorted), and what was skipped."""
-    found: list[Path] = []
-    skipped: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                if child.suffix.lower() in REVIEW_SUFFIXES and child.name != "README.md":
-                    found.append(child)
-                else:
-                    skipped.append(str(child))
-        elif path.is_file():
-            found.append(path)
-        else:
-            skipped.append(f"{path} (no such file or folder)")
-    return found, skipped
+    def count(self, outcomes: Iterable[AddOutcome]) -> None:
+        """Add what storing one item changed."""
+        for o in outcomes:
+            self.films_added += o.film_added
+            self.reviews_added += o.review_added
+            self.duplicates += not o.review_added
+            self.snippets_added += o.snippets_added
+            self.releases_added += o.releases_added
 
 
 def _outlet_key(outlet: str | None) -> str | None:
@@ -67,7 +65,35 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewReview:
+NO_FILM = "no film named and none recognised in the text: pass --film (and --year)"
+
+
+def film_for(review: ReviewInput, result: Extraction, *, name: str | None = None) -> NewFilm:
+    """The film a review is about: its header, flags or page data first, then what the text
+    says (a lead, a headline), then its file `name` if the text agrees; the year also from
+    the first release the text dates. RejectedFile when the film cannot be told."""
+    title = review.film or result.film.title
+    year = review.year if review.year is not None else result.film.year
+    if title is None and name:
+        title, name_year = title_from_name(name, review.text)
+        year = year if year is not None else name_year
+    title = clean_line(title) if title else None  # from the text or a file name: one line
+    if not title:
+        raise RejectedFile(NO_FILM, line=review.line)
+    if year is None:
+        year = first_release_year(result.releases)
+    return NewFilm(
+        title=title,
+        year=year,
+        director=review.director or result.film.director,
+        cast=review.cast or result.film.cast,
+        aliases=review.aliases,
+    )
+
+
+def to_new_review(
+    review: ReviewInput, result: Extraction, source: str, film: NewFilm | None = None
+) -> NewReview:
     """Map a read review and its extraction onto what the store keeps."""
     snippets: list[NewSnippet] = []
     for q in result.quotes:
@@ -104,15 +130,10 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
     releases = tuple(
         NewRelease(r.region, r.year, r.month, r.day, r.event, r.start, r.end)
         for r in result.releases
+        if date_exists(r.year, r.month, r.day)  # extraction must not store 31 February
     )
-    title = review.film or result.film.title or "Unknown film"
-    film = NewFilm(
-        title=title,
-        year=review.year if review.year is not None else result.film.year,
-        director=review.director or result.film.director,
-        cast=review.cast or result.film.cast,
-        aliases=review.aliases,
-    )
+    if film is None:
+        film = film_for(review, result)
     return NewReview(
         film=film,
         text=review.text,
@@ -128,20 +149,29 @@ def to_new_review(review: ReviewInput, result: Extraction, source: str) -> NewRe
     )
 
 
+def prepare_review(review: ReviewInput, source: str, *, name: str | None = None) -> NewReview:
+    """Extract one read review and decide its film (CPU bound: call it in a worker thread);
+    `name` is its file's stem, a last hint for the film. Every source passes here, so this
+    is where what is stored is made inert (files were cleaned when read; pages were not)."""
+    review = clean_review(review)
+    ctx = Context(
+        film=review.film,
+        year=review.year,
+        published=review.published,
+        outlet=review.outlet,
+        critic=review.critic,
+    )
+    result = extract(review.text, ctx)
+    return to_new_review(review, result, inert(source), film_for(review, result, name=name))
+
+
 def prepare_file(path: Path, defaults: Defaults) -> list[NewReview]:
     """Read and extract one file (CPU and disk bound: runs in a worker thread)."""
-    out: list[NewReview] = []
-    for review in read_file(path, defaults):
-        ctx = Context(
-            film=review.film,
-            year=review.year,
-            published=review.published,
-            outlet=review.outlet,
-            critic=review.critic,
-        )
-        source = f"{path.name}:{review.line}" if review.line else path.name
-        out.append(to_new_review(review, extract(review.text, ctx), source))
-    return out
+    name = path.name
+    return [
+        prepare_review(review, f"{name}:{review.line}" if review.line else name, name=path.stem)
+        for review in read_file(path, defaults, require_film=False)
+    ]
 
 
 async def ingest_files(
@@ -166,12 +196,7 @@ async def ingest_files(
             log.exception("ingest of %s failed", path)
             report.rejected.append((str(path), f"could not store it ({type(exc).__name__})"))
         else:
-            for o in outcomes:
-                report.films_added += o.film_added
-                report.reviews_added += o.review_added
-                report.duplicates += not o.review_added
-                report.snippets_added += o.snippets_added
-                report.releases_added += o.releases_added
+            report.count(outcomes)
         if on_file is not None:
             on_file(path)
     return report

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib.resources import as_file, files
 
-from bot.ingest.pipeline import IngestReport, find_files, ingest_files
+from bot.ingest.files import find_files
+from bot.ingest.pipeline import IngestReport, ingest_files
 from bot.ingest.readers import Defaults
 from storage.protocol import Store
 
@@ -14,5 +15,4 @@ async def load_sample_if_empty(store: Store) -> IngestReport | None:
     if (await store.counts()).reviews:
         return None
     with as_file(files("bot.sample")) as folder:
-        paths, _ = find_files([folder])
-        return await ingest_files(paths, store, Defaults())
+        return await ingest_files(find_files([folder]).files, store, Defaults())

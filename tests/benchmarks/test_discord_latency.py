@@ -79,7 +79,7 @@ def _bare_client() -> discord.Client:
 
 
 async def _bare() -> list[float]:
-    async with FakeDiscord() as fake:
+    async with FakeDiscord(validate=False) as fake:
         use_endpoints(fake.api_base, fake.gateway_url)
         client = _bare_client()
         client._connection.guild_ready_timeout = 0.01
@@ -91,7 +91,7 @@ async def _ours(db: Path) -> list[float]:
     store = await SQLiteStore.open(db)
     try:
         await load_sample_if_empty(store)
-        async with FakeDiscord() as fake:
+        async with FakeDiscord(validate=False) as fake:
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
                 discord_token="fake-token",  # type: ignore[arg-type]
