@@ -357,6 +357,17 @@ class _Where:
     last_kind: EventKind | None = None
     years: list[tuple[int, int]] = field(default_factory=list)  # the text's year anchors
     years_at: list[int] = field(default_factory=list)
+    film_year: tuple[int, int] | None = None  # (year, where the lead names it, or -1)
+    countries: set[tuple[str, ...]] = field(default_factory=set)  # named in this paragraph
+
+    def named_country(self, codes: tuple[str, ...], at: int) -> None:
+        """A release date of this paragraph named its country outright. A paragraph that
+        names two countries is about neither: it lends none to a date that names none."""
+        self.countries.add(codes)
+        if len(self.countries) == 1:
+            self.country, self.country_at = codes, at
+        else:
+            self.country, self.country_at = (), -1
 
     def year_before(self, pos: int) -> int | None:
         """The last year named before offset `pos` ("that year", "a year later")."""
@@ -369,6 +380,7 @@ class _Where:
             self.section, self.section_at = self.frame, self.frame_at
         self.frame, self.frame_at = (), -1
         self.country, self.country_at = (), -1
+        self.countries = set()
         self.place, self.place_at = (), -1
         self.last_region, self.last_kind = (), None
 
@@ -414,6 +426,11 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     anchors = _year_anchors(text, dates, years)
     budget = _Budget(MAX_DATES)
     where = _Where(years=anchors, years_at=[p for p, _ in anchors])
+    # The lead's "is a 2017 film": the last resort for a date that no year near it completes
+    # (the year of the context is not used: a review's own dates need not be the film's).
+    lead = _LEAD_YEAR.search(text, 0, 1500)
+    if lead is not None:
+        where.film_year = (int(lead.group(1)), lead.start(1))
     where.film, where.film_at = _film_country(text)
     raw: list[_Event] = []
     pos = 0
@@ -519,6 +536,9 @@ def _year_anchors(text: str, dates: list[_Date], years: list[int]) -> list[tuple
     return out
 
 
+_LEAD_YEAR = re.compile(r"\bis an?\s+(?:[\w-]+\s+){0,2}?(\d{4})\b")
+
+
 def _paragraph_events(
     base: int,
     line: str,
@@ -564,7 +584,7 @@ def _paragraph_events(
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
     if any(ev.year is None and ev.month is not None for ev in para_events):
-        years = _Years(anchors, para_events, base, base + len(line))
+        years = _Years(anchors, para_events, base, line, where.film_year)
         for ev in para_events:
             if ev.year is None and (ev.month is not None):
                 ev.year, ev.year_rule, ev.year_at = years.resolve(ev, ctx)
@@ -877,6 +897,15 @@ def _sentence_events(
                 )
                 if media is not None:
                     kind = media
+        if (
+            kind is None
+            and prev_kind is None
+            and _ELLIPSIS.match(pre)
+            and _RELEASE_NEAR.search(sent, 0, pre_a)
+        ):
+            # "The trailer was released on 1 March, and the film on 24 March": the verb is
+            # the earlier clause's
+            kind = "theatrical"
         if kind is None:
             if prev_kind is None:
                 continue
@@ -895,7 +924,7 @@ def _sentence_events(
         regions: tuple[str | None, ...] = group.codes if group else ()
         rule, at = "named in the date's clause", offset + group.start if group else -1
         if group and group.country:
-            where.country, where.country_at = group.codes, at
+            where.named_country(group.codes, at)
         if (
             not regions
             and kind == "theatrical"
@@ -959,6 +988,10 @@ def _sentence_events(
 
 
 _TO_BEFORE = re.compile(r"\bto\s+$")
+_ELLIPSIS = re.compile(
+    r"\W*(?:(?:and|but|while|whereas)\s+)?(?:the film|the movie|the feature|it)\s+"
+    r"(?:itself\s+)?(?:on|in)\s*$"
+)
 _PART_OF = re.compile(r"\bas part of\b.*")
 _ASIDE = re.compile(r"\([^()]*\)")
 _WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|pulled|removed)\b")
@@ -1096,8 +1129,12 @@ def _region_group(
         return [g for g in near if g.end <= b]
 
     after = within(post_a, post_b)
+    before = within(pre_a, pre_b)
     if after:
         gap = sent[post_a : after[0].start]
+        if before and gap.lstrip().startswith(","):
+            # "in Japan on 10 July 2015, in Taiwan on 7 August": the next item of a list
+            return before[-1]
         if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
             return after[0]
         # "the trilogy saw another UK release", "re-released on five North American screens":
@@ -1105,7 +1142,6 @@ def _region_group(
         for g in after:
             if _DEMONYM_USE.match(sent, g.end):
                 return g
-    before = within(pre_a, pre_b)
     if before:
         return before[-1]
     return None
@@ -1190,11 +1226,18 @@ class _Years:
     ((position, year), in order) and the paragraph's dates written with a year."""
 
     def __init__(
-        self, anchors: list[tuple[int, int]], para: Sequence[_Event], start: int, end: int
+        self,
+        anchors: list[tuple[int, int]],
+        para: Sequence[_Event],
+        start: int,
+        line: str,
+        film_year: tuple[int, int] | None,
     ) -> None:
         self.anchors = anchors
         self.at = [p for p, _ in anchors]  # positions, for binary search
-        self.start, self.end = start, end
+        self.start, self.end = start, start + len(line)
+        self.line = line
+        self.film_year = film_year
         full = sorted(
             (e for e in para if e.explicit_year and e.month is not None), key=lambda e: e.start
         )
@@ -1204,12 +1247,27 @@ class _Years:
         for e in full:
             self.full_by_start.setdefault(e.start, e)
 
+    def _one_sentence(self, a: int, b: int) -> bool:
+        """No sentence ends between offsets a < b of the text (both in this paragraph)."""
+        return _SENT_END.search(self.line, a - self.start, b - self.start) is None
+
     def resolve(self, ev: _Event, ctx: Context) -> tuple[int | None, str, int]:
-        """The year of a year-less date (paragraph context, publication date or text), with
-        the rule that gave it and where that year is written."""
+        """The year of a year-less date, with the rule that gave it and where that year is
+        written: its own sentence, else the paragraph (before it, then after it), the
+        publication date, the text before the paragraph, the film's year."""
         assert ev.month is not None
         i = bisect_left(self.at, ev.start) - 1  # the last anchor before the date
-        if i >= 0 and self.at[i] >= self.start:
+        before = i >= 0 and self.at[i] >= self.start
+        j = bisect_right(self.at, ev.start)  # the first anchor after the date
+        after = j < len(self.at) and self.at[j] < self.end and self.at[j] - ev.end < 200
+        if (
+            after
+            and self._one_sentence(ev.end, self.at[j])
+            and not (before and self._one_sentence(self.at[i], ev.start))
+        ):
+            # "on DVD on 27 February and digitally on 13 February 2018": the sentence's year
+            before = False
+        if before:
             year = self.anchors[i][1]
             k = bisect_left(self.full_at, ev.start) - 1
             prev_full = self.full[k] if k >= 0 else None
@@ -1218,14 +1276,15 @@ class _Years:
                 prev_full is not None
                 and prev_full.year == year
                 and ev.start - prev_full.end < 120
-                and (ev.month, ev.day or 0) < (prev_full.month or 0, prev_full.day or 0)
+                and (prev_full.month or 0) >= 10
+                and ev.month <= 3
             ):
                 return year + 1, "the year after an earlier date's (it rolls over)", self.at[i]
             return year, "the last year named before it in the paragraph", self.at[i]
-        j = bisect_right(self.at, ev.start)  # the first anchor after the date
-        if j < len(self.at) and self.at[j] < self.end and self.at[j] - ev.end < 200:
+        if after:
             nxt = self.full_by_start.get(self.at[j])
-            if nxt is not None and (nxt.month or 0, nxt.day or 0) < (ev.month, ev.day or 0):
+            # "on 29 December, and in Japan on 5 January 2018": across a year's end
+            if nxt is not None and (nxt.month or 0) <= 3 and ev.month >= 10:
                 return self.anchors[j][1] - 1, "the year before a later date's", self.at[j]
             return self.anchors[j][1], "the next year named after it in the paragraph", self.at[j]
         if ctx.published is not None:
@@ -1234,6 +1293,8 @@ class _Years:
         e = bisect_left(self.at, self.start) - 1  # the last anchor before the paragraph
         if e >= 0:
             return self.anchors[e][1], "the last year named before the paragraph", self.at[e]
+        if self.film_year is not None:
+            return self.film_year[0], "the film's year", self.film_year[1]
         return None, "none named", -1
 
 
