@@ -456,3 +456,122 @@ def test_credits_stop_at_the_sentence_end_and_bodies_are_not_critics() -> None:
         'Vale said she "would be curious". The Wildrose Party of Alberta wrote "we object".'
     )
     assert [q.kind for q in _quotes(text)] == ["other", "other"]
+
+
+# --- issue 18: attribution carried, not a critic's, quote marks as text has them (invented) ---
+
+LEAD = "_Foo_ is a 2001 film.\n\n"
+
+
+def _critics(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(q.kind, q.critic, q.outlet) for q in _quotes(LEAD + text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # named once, then a pronoun, then the surname
+        (
+            'Jane Roe of the _Example Courier_ gave it three stars. She called it "a quiet '
+            'triumph". Roe added that "the cast is uniformly superb".',
+            [("critic", "Jane Roe", "Example Courier")] * 2,
+        ),
+        # "the critic", "the paper" after a sentence without quotes
+        (
+            'Kim Lo of the _Ledger Star_ praised the score. The critic called it "a marvel of '
+            'restraint". The paper later named it "the best film of the summer".',
+            [("critic", "Kim Lo", "Ledger Star")] * 2,
+        ),
+        ('_Sight and Sound_ reviewed it in May. The magazine called it "a haunting debut".',
+         [("critic", None, "Sight and Sound")]),
+        # outlets in no list, in the usual slots
+        ('Writing for _The Daily Lantern_, Tom Bell called it "a sly, generous comedy".',
+         [("critic", "Tom Bell", "The Daily Lantern")]),
+        ('In _The Northern Echo_, Sam Park wrote that it was "as gripping as anything".',
+         [("critic", "Sam Park", "The Northern Echo")]),
+        ('Ann Lee in _The State_ and _The Record_ described it as "science fiction opera".',
+         [("critic", "Ann Lee", "The State")]),
+        ('Looking back in his _Evening Lamp_ review, critic Tom Gray wrote, "It has aged well."',
+         [("critic", "Tom Gray", "Evening Lamp")]),
+        ('The most negative review came from Reel Chatter, "The story is too complicated."',
+         [("critic", None, "Reel Chatter")]),
+        # initials
+        ('A. O. Scott was less kind, calling it "a slog".', [("critic", "A. O. Scott", None)]),
+        # a subject and a verb of saying further on in its clause
+        ('Ben Ray was impressed by the design, but claimed "it is a triumph of style".',
+         [("critic", "Ben Ray", None)]),
+        # a quote-only sentence after a critic's goes on with the critic's words
+        ('"It is a marvel," said Tom Gray of _The Evening Lamp_. "It will last."',
+         [("critic", "Tom Gray", "The Evening Lamp")] * 2),
+    ],
+)
+def test_attribution_carried(text: str, want: list[tuple[str, str | None, str | None]]) -> None:
+    assert _critics(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Director Ann Lee said the film was "about grief and forgiveness".',
+        'Festival programmer Tom Ray described it as "the discovery of the year".',
+        'Professor Ann Smith described it as "a key text of the movement".',
+        'Sam Roe, a lecturer at the Central Academy, criticized it as "worthless".',
+        'Sam Roe, co-founder of the Example Society, said it was "a disgrace".',
+        'Sam Roe, a professor at Example University, said to _The Example Times_, "It is '
+        'a very personal quest."',
+        'The distributor called it "a crowd-pleaser".',
+        'The film was a box-office "flop".',
+        'Its theme song "Rain on Me" reached number one.',
+        '_The Daily Lantern_ reported that the film had "made a business of 25 crore".',
+        'A _Daily Lantern_ article reported that the makers feared "left-leaning media".',
+        'The film was promoted as a "true story".',
+        'The front page headline in _The Daily Lantern_ read, "STUDIO BANS PAPER FROM SET".',
+        'The station refused the terms "abortionist" and "abortion doctor".',
+    ],
+)
+def test_not_a_critics_words(text: str) -> None:
+    assert all(kind == "other" for kind, _, _ in _critics(text)), _critics(text)
+
+
+def test_a_pronoun_after_someone_named_without_a_critics_role_is_not_a_critic() -> None:
+    text = (
+        "Julie Lalonde, who runs a shelter, was one of several people who complained. She said "
+        'that "no one has the right to have their film shown."'
+    )
+    assert _critics(text) == [("other", None, None)]
+
+
+def test_an_object_between_a_critic_and_the_quote_is_not_the_speaker() -> None:
+    text = (
+        "Tom Gray of _The Evening Lamp_ praised the contributions of cinematographer Ann Lee, "
+        'and in terms of performances, opined that "the deck is stacked".'
+    )
+    assert _critics(text) == [("critic", "Tom Gray", "The Evening Lamp")]
+
+
+def test_stray_and_unclosed_marks() -> None:
+    # an unclosed opener ends at the next mark; the quote after it is a quote of its own
+    text = (
+        'Sam Park of the _Ledger Star_ praised the "unity and clarity of the film which '
+        '"totally fulfills its central metaphor."'
+    )
+    found = _quotes(LEAD + text)
+    assert [q.text for q in found] == [
+        "unity and clarity of the film which ",
+        "totally fulfills its central metaphor.",
+    ]
+    assert found[1].outlet == "Ledger Star"
+
+
+def test_non_breaking_spaces_around_quotes() -> None:
+    text = "Tom Gray of _The Evening Lamp_ called it\u00a0\"a marvel of restraint\"\u00a0and left."
+    assert _critics(text) == [("critic", "Tom Gray", "The Evening Lamp")]
+
+
+def test_quotes_say_why_they_were_attributed() -> None:
+    text = 'Jane Roe of the _Example Courier_ gave it three stars. She called it "a quiet triumph".'
+    (q,) = _quotes(LEAD + text)
+    (why,) = q.why
+    assert why.rule.startswith("critic and outlet")
+    assert "earlier sentence" in why.rule
+    assert (LEAD + text)[why.at :].startswith("Jane Roe")

@@ -1111,16 +1111,16 @@ _CLAUSE_START = re.compile(
     r"(?:^|[;:]|,\s*(?:and|but|while|whereas|although|though)|\b(?:but|while|whereas))"
     r"\s*(?:the\s+critic\s+|critic\s+|reviewer\s+)?$"
 )
-# What ends the search for a subject's verb of saying: a relative clause, a passive "by",
+# What ends the search for a subject's verb of saying: a relative clause,
 # critics in general, another quote.
-_SUBJECT_STOP = re.compile(r"\b(?:who|whom|whose|which|that|by|critics|reviewers)\b|[\"“;]")
+_SUBJECT_STOP = re.compile(r"\b(?:who|whom|whose|which|that|critics|reviewers)\b|[\"“;]")
 # A sentence that opens on a verb of saying, its subject left out ("And described ...").
 _SUBJECTLESS = re.compile(rf"\W*(?:(?:and|also|but|then)\s+)?{_SAY_VERBS}\b")
 
 
 def _verb_after(low: str, pb: int) -> int:
     """Where a verb of saying follows a name in its clause (-1: none): past a relative
-    clause, a passive "by", critics in general or a quote, it is someone else's."""
+    clause, critics in general or a quote, it is someone else's."""
     limit = min(len(low), pb + 150)
     stop = _SUBJECT_STOP.search(low, pb, limit)
     verb = _SAY_ANY.search(low, pb, stop.start() if stop else limit)

@@ -593,6 +593,10 @@ def _paragraph_events(
 
 
 _BULLET = re.compile(r"\s*[-*•]\s+")
+_SOME_COUNTRIES = re.compile(
+    r"(?:several|some|many|a few|most|select|selected)\s+(?:other\s+)?(?:countries|territories"
+    r"|markets|regions),?\s+(?:including|such as|like)\s+"
+)
 
 
 def _frame_regions(sent: str) -> tuple[tuple[str, ...], int]:
@@ -602,6 +606,13 @@ def _frame_regions(sent: str) -> tuple[tuple[str, ...], int]:
     if not m:
         return (), -1
     rest = sent[m.end() :]
+    listed = _SOME_COUNTRIES.match(rest)
+    if listed is not None:
+        # "In several countries, including Brazil, Greece and Israel, the film ..."
+        group = _groups(rest, find_regions(rest[: listed.end() + 120]))
+        if group and group[0].start == listed.end():
+            return group[0].codes, m.end() + listed.end()
+        return (), -1
     comma = rest.find(",")
     if comma < 0 or comma > 60:
         return (), -1
