@@ -34,7 +34,7 @@ from bot.extract.patterns import (
 )
 from bot.extract.regions import region_code
 from bot.extract.sentences import quote_pairs
-from bot.extract.spans import SpanIndex, spans_of
+from bot.extract.spans import index_of, spans_of
 from bot.extract.types import Context, Quote, QuoteKind, Reason, Sentence
 
 # --- word lists -----------------------------------------------------------------------------
@@ -507,6 +507,7 @@ _TOLD_BEFORE = re.compile(
     r"\b(?:told|said to|speaking to|explained to|in an interview with|interview with|"
     r"interviewed by)\s+(?:the\s+)?$"
 )
+_TOLD_LAST = frozenset({"told", "to", "with", "by", "the"})
 # Titles that open a name and make its bearer no critic.
 _TITLE_ROLES = frozenset(
     """president professor prof senator governor mayor minister king queen prince princess
@@ -758,6 +759,10 @@ _WORK_BEFORE = re.compile(
     r"\b(?:show|series|sitcom|programme|program|episode|film|movie|novel|album|song|play|"
     r"video game|game|comic|documentary|musical|opera)\s*$"
 )
+_WORK_WORDS = frozenset(
+    """show series sitcom programme program episode film movie novel album song play game
+    comic documentary musical opera""".split()  # noqa: SIM905
+)
 _NAME_IN_BEFORE = re.compile(
     rf"{_NAME_TOKEN}\s+(?:in|for|through|via)\s+(?:the\s+)?(?:The\s+)?$"
 )
@@ -793,7 +798,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
         canon = _outlet_of(inner, in_italics=True, context_ok=True)
         before = s[max(0, m.start() - 40) : m.start()]
         after = s[m.end() : m.end() + 40]
-        if _WORK_BEFORE.search(before):
+        if _tail_word(before) in _WORK_WORDS and _WORK_BEFORE.search(before):
             canon = None  # "the television show _The Critic_": a work's title, not an outlet
         elif canon is None and inner.lower() not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
@@ -863,9 +868,11 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
             found.append(best)
     # Unlisted outlets found by their place in the sentence; one that holds a listed name
     # ("The Northern Screen" holds "Screen") replaces it.
-    listed = SpanIndex((f[0], f[1], i) for i, f in enumerate(found))
+    structural = _structural_outlets(s, doc)
+    listed = index_of(sorted((f[0], f[1], i) for i, f in enumerate(found))) if structural else None
     replaced: set[int] = set()
-    for a, b, name in _structural_outlets(s, doc):
+    for a, b, name in structural:
+        assert listed is not None
         near = listed.overlapping(a, b)
         inside = [i for i in near if a <= found[i][0] and found[i][1] <= b]
         if any(found[i][:2] == (a, b) for i in inside) or len(inside) < len(near):
@@ -1023,7 +1030,7 @@ def _person_mentions(
     """People named in `s` (multi-word names, or a surname seen in full earlier)."""
     out: list[tuple[int, int, str]] = []
     italics = spans_of((m.start(), m.end()) for m in _ITALIC.finditer(s)) if "_" in s else None
-    named = SpanIndex((a, b, b) for a, b, _ in outlets) if outlets else None
+    named = index_of((a, b, b) for a, b, _ in outlets) if outlets else None
     for m in _ALL_NAMES.finditer(s):
         if italics and italics.covers(m.start()):
             continue
@@ -1105,8 +1112,11 @@ _OUTLETS_PERSON = re.compile(
 
 # How far from an outlet a person may be named and still be its critic ("P of O", "O's P").
 _NEAR = 200
-_SAY_ANY = re.compile(rf"\b{_SAY_VERBS}\b")
 # Where a clause starts: the sentence's start, or after ";", ":", "and", "but", "while" ...
+_CLAUSE_WORDS = frozenset(
+    "and but while whereas although though critic reviewer".split()  # noqa: SIM905
+)
+_PREDICATE_VERBS = frozenset("was were is seemed felt remained proved".split())  # noqa: SIM905
 _CLAUSE_START = re.compile(
     r"(?:^|[;:]|,\s*(?:and|but|while|whereas|although|though)|\b(?:but|while|whereas))"
     r"\s*(?:the\s+critic\s+|critic\s+|reviewer\s+)?$"
@@ -1123,15 +1133,22 @@ def _verb_after(low: str, pb: int) -> int:
     clause, critics in general or a quote, it is someone else's."""
     limit = min(len(low), pb + 150)
     stop = _SUBJECT_STOP.search(low, pb, limit)
-    verb = _SAY_ANY.search(low, pb, stop.start() if stop else limit)
-    return verb.start() if verb else -1
+    # word by word: a set lookup is far cheaper than scanning for ~300 verbs at each position
+    for m in _WORD_LOW.finditer(low, pb, stop.start() if stop else limit):
+        if m.group() in _SAY_SET:
+            return m.start()
+    return -1
 
 
-def _subject_of_saying(low: str, pa: int, verb: int) -> bool:
-    """A person who opens a clause and is followed in it by a verb of saying, with words
-    between: "Roger Ebert was impressed by the design, but claimed "..."" (not an object:
-    "gave praise to Ermey and D'Onofrio, saying ...")."""
-    return verb >= 0 and _CLAUSE_START.search(low, max(0, pa - 30), pa) is not None
+def _opens_clause(low: str, pa: int) -> bool:
+    """A name at the start of a sentence or of a clause ("..., but X", "; X")."""
+    head = low[max(0, pa - 30) : pa].rstrip()
+    if not head:
+        return pa <= 30
+    last = head.rsplit(None, 1)[-1]
+    if head[-1] in ";:" or last in _CLAUSE_WORDS:
+        return _CLAUSE_START.search(low, max(0, pa - 30), pa) is not None
+    return False
 
 
 def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
@@ -1154,7 +1171,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
             anchors.append(_Anchor(ob, oa, "interview", None, outlet))  # news, not a review
             continue
         lead = s[max(0, oa - 40) : oa]
-        if ("to" in lead or "inter" in lead) and _TOLD_BEFORE.search(lead):
+        if _tail_word(lead) in _TOLD_LAST and _TOLD_BEFORE.search(lead):
             anchors.append(_Anchor(ob, oa, "interview", None, outlet))  # "said to _Variety_"
             continue
         critic: str | None = None
@@ -1185,13 +1202,18 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         said_after = (
             _verb_follows(_WHO.sub(" ", after))
             or (appos is not None and _verb_follows(after[appos.end() :]))
-            or _PARTICIPLE_AFTER.match(after) is not None
+            or (
+                _first_word(after) in _PREDICATE_VERBS
+                and _PARTICIPLE_AFTER.match(after) is not None
+            )
         )
         # "X, co-founder of Y, said": a role in an apposition counts as one before the name.
-        verb = _verb_after(low, pb)
+        verb = -2  # not looked for yet: found on demand, most names never need it
         aside = low[pb : pb + appos.end()] if appos is not None else ""
-        if verb > pb and low[pb : pb + 3].lstrip()[:1] == ",":
-            aside = low[pb:verb]  # ", director of the X festival (Y) described ..."
+        if low[pb : pb + 3].lstrip()[:1] == ",":
+            verb = _verb_after(low, pb)
+            if verb > pb:
+                aside = low[pb:verb]  # ", director of the X festival (Y) described ..."
         critic_aside = bool(aside) and _CRITIC_ROLES_LOW.search(aside) is not None
         crew_aside = bool(aside) and not critic_aside and _CREW_ROLES_LOW.search(aside) is not None
         if said_after and after.lstrip()[:1] == "," and _OBJECT_BEFORE.search(before):
@@ -1209,7 +1231,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         )
         crew_before = _CREW_ROLES_LOW.search(low[max(0, pa - 35) : pa]) or crew_aside
         full = _resolve(person, doc)
-        if _INTERVIEW_AFTER.match(after) or (
+        if (("to" in after or "interview" in after) and _INTERVIEW_AFTER.match(after)) or (
             ("interview" in before or "speaking" in before) and _INTERVIEW_BEFORE.search(before)
         ):
             anchors.append(_Anchor(pb, pa, "interview", full, None))
@@ -1234,8 +1256,12 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
                 continue
         if not said_after and _FILLER_VERB.match(after):
             said_after = True
-        if not said_after and not by_before and _subject_of_saying(low, pa, verb):
-            said_after = True
+        if not said_after and not by_before and _opens_clause(low, pa):
+            # "Roger Ebert was impressed by the design, but claimed "..."": the subject of a
+            # verb of saying further on in its clause (not an object: "gave praise to Ermey
+            # and D'Onofrio, saying ...")
+            verb = _verb_after(low, pb) if verb == -2 else verb
+            said_after = verb >= 0
         if not (said_after or by_before or role_before):
             anchors.append(_Anchor(pb, pa, "mention", full, None))
             continue
@@ -1417,6 +1443,18 @@ _TITLE_LAST = frozenset(
 )
 
 
+def _first_word(text: str) -> str:
+    """The first space-separated word of `text` (a cheap filter before a scan)."""
+    words = text.split(None, 1)
+    return words[0] if words else ""
+
+
+def _tail_word(text: str) -> str:
+    """The last space-separated word of `text`, lower-cased (a cheap filter before a scan)."""
+    words = text.rsplit(None, 1)
+    return words[-1].lower() if words else ""
+
+
 def _last_word(text: str) -> str:
     """The lower-cased last word of `text`, after trailing spaces and one comma or colon."""
     t = text.rstrip()
@@ -1502,6 +1540,8 @@ _SMALL_WORDS = frozenset(
 def _title_like(inner: str) -> bool:
     """A short span of capitalised words ("Great Movies", "The Burning Hell.") names a title;
     one all in capitals ("HEARST BANS RKO FROM PAPERS") is a headline."""
+    if len(inner) > 120:
+        return False  # no title, no headline
     words = inner.strip().rstrip(".,!?:;").split()
     if len(words) >= 3 and inner.isupper():
         return True

@@ -390,7 +390,9 @@ class _Where:
         self.section, self.section_at = (), -1
 
 
-_FILM_COUNTRY = re.compile(r"\bis an?\s+(?:\d{4}\s+)?((?:[A-Z][\w.-]*[\s-]+){1,4})")
+# Both open with a literal "is" (the word boundary checked after it), so that the engine can
+# skip ahead to candidates (see patterns.py).
+_FILM_COUNTRY = re.compile(r"is(?<!\wis)\s+an?\s+(?:\d{4}\s+)?((?:[A-Z][\w.-]*[\s-]+){1,4})")
 
 
 def _film_country(text: str) -> tuple[tuple[str, ...], int]:
@@ -408,6 +410,8 @@ def _film_country(text: str) -> tuple[tuple[str, ...], int]:
 
 def _is_heading(line: str) -> bool:
     """A short line without a sentence's closing punctuation ("Home media")."""
+    if not line or len(line) > 60 or line[-1] in '.:!?,;"”':
+        return False
     words = line.split()
     return 0 < len(words) <= 6 and line.rstrip()[-1:] not in '.:!?,;"”'
 
@@ -536,7 +540,7 @@ def _year_anchors(text: str, dates: list[_Date], years: list[int]) -> list[tuple
     return out
 
 
-_LEAD_YEAR = re.compile(r"\bis an?\s+(?:[\w-]+\s+){0,2}?(\d{4})\b")
+_LEAD_YEAR = re.compile(r"is(?<!\wis)\s+an?\s+(?:[\w-]+\s+){0,2}?(\d{4})\b")
 
 
 def _paragraph_events(
@@ -1165,8 +1169,20 @@ _THERE = re.compile(
 )
 # The country the paragraph (or, failing that, the article) is about.
 _THE_COUNTRY = re.compile(
-    r"\b(?:the country|domestic(?:ally)?|nationwide|nationally|national release|across the "
-    r"country|countrywide|home country|local release)\b"
+    word_alternation(
+        [
+            "the country",
+            "domestic(?:ally)?",
+            "nationwide",
+            "nationally",
+            "national release",
+            "across the country",
+            "countrywide",
+            "home country",
+            "local release",
+        ]
+    )
+    + r"\b"
 )
 
 
@@ -1188,7 +1204,7 @@ def _context_region(
         return (None,), "worldwide", -1
     if place is None and where.place:
         place = (where.place, where.place_at)
-    if place is not None and _THERE.search(window_low):
+    if place is not None and "there" in window_low and _THERE.search(window_low):
         return place[0], '"there": the last place named', place[1]
     if _THE_COUNTRY.search(window_low):
         for codes, at, rule in (

@@ -49,13 +49,13 @@ class SpanIndex(Generic[T]):
         return found
 
 
-class FewSpans:
+class FewSpans(Generic[T]):
     """The same questions over a handful of spans, asked of each in turn: for the few spans
     of an ordinary sentence this is cheaper than sorting and searching."""
 
     __slots__ = ("_spans",)
 
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
+    def __init__(self, spans: list[tuple[int, int, T]]) -> None:
         self._spans = spans
 
     def __bool__(self) -> bool:
@@ -63,24 +63,36 @@ class FewSpans:
 
     def covers(self, pos: int, slack: int = 0) -> bool:
         """True when some span has start <= pos < end + slack."""
-        return any(a <= pos < b + slack for a, b in self._spans)
+        for a, b, _ in self._spans:  # noqa: SIM110 (a plain loop: no generator per question)
+            if a <= pos < b + slack:
+                return True
+        return False
 
-    def overlapping(self, a: int, b: int) -> list[None]:
-        """One None per span that meets [a, b)."""
-        return [None for s, e in self._spans if s < b and e > a]
+    def overlapping(self, a: int, b: int) -> list[T]:
+        """The items of the spans that meet [a, b), in the order given."""
+        return [x for s, e, x in self._spans if s < b and e > a]
 
 
 # Up to this many spans are asked in turn (FewSpans), more through a SpanIndex: the bound
 # keeps the cost per question constant, so the work stays linear in the text.
 _FEW = 8
 
+Spans = SpanIndex[None] | FewSpans[None]
+_NONE: FewSpans[None] = FewSpans([])
 
-Spans = SpanIndex[None] | FewSpans
+
+def index_of(spans: Iterable[tuple[int, int, T]]) -> SpanIndex[T] | FewSpans[T]:
+    """Spans with items, indexed for `covers` and `overlapping` (pass them in start order
+    for `overlapping` to answer in start order)."""
+    listed = list(spans)
+    if len(listed) <= _FEW:
+        return FewSpans(listed)
+    return SpanIndex(listed)
 
 
 def spans_of(pairs: Iterable[tuple[int, int]]) -> Spans:
-    """An index of bare (start, end) pairs: `covers` and `overlapping` as on a SpanIndex."""
-    spans = list(pairs)
-    if len(spans) <= _FEW:
-        return FewSpans(spans)
-    return SpanIndex((a, b, None) for a, b in spans)
+    """An index of bare (start, end) pairs."""
+    spans = [(a, b, None) for a, b in pairs]
+    if not spans:
+        return _NONE
+    return index_of(spans)

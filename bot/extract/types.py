@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from storage.records import EventKind
 
@@ -36,8 +36,7 @@ class Sentence:
     line: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """Why an extracted item reads as it does: the rule that decided, and where the words
     that decided it stand (`at` is an offset in the source text, -1 when nothing there
     gave it). `pullquote extract --explain` shows the rule with the sentence around `at`."""
