@@ -64,12 +64,13 @@ _SAY_VERBS = (
     r"enthuses|gushed|sniffed|scoffed|complimented|extolled|believed|believes|appreciated|"
     r"appreciates|preferred|prefers|recognized|recognised|recognizes|recognises|elaborates|"
     r"opining|lambasted|lambasts|criticizing|criticising|argued|arguing|maintained|"
-    r"maintains|reckons|lauding|hailing|declares|bemoaned|bemoans|alleged|alleges)"
+    r"maintains|reckons|lauding|hailing|declares|bemoaned|bemoans|alleged|alleges|praise|"
+    r"criticize|criticise|describe|note|laud|commend|hail|dismiss|pan|add)"
 )
 _ADVERBS = (
     r"(?:also|further|later|then|even|too|however|similarly|likewise|additionally|"
     r"particularly|especially|specifically|strongly|highly|generally|was|were|had|has|have|"
-    r"once|since|famously|memorably|first|still|would|again|rightly|aptly)"
+    r"once|since|famously|memorably|first|still|would|again|rightly|aptly|did|does|do)"
 )
 
 _SAY_SET = frozenset(re.findall(r"[a-z]+", _SAY_VERBS))
@@ -1317,7 +1318,11 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         # "And described the performance as "...": the subject of the sentence before.
         anchors.append(_Anchor(opener.end(), 0, "carry"))
     anchors.sort(key=lambda a: a.pos)
-    return _merge(anchors, s)
+    merged = _merge(anchors, s)
+    for a in merged:
+        if a.kind == "critic" and a.critic and a.outlet:
+            doc.critic_outlet.setdefault(a.critic, a.outlet)  # "Murray then criticized ..."
+    return merged
 
 
 _OUTLET_THEN_CRITIC = re.compile(

@@ -883,11 +883,11 @@ def _sentence_events(
             _PART_OF.sub("", _ASIDE.sub("", window_low))
         ):
             continue
-        if _WITHDRAWN.search(low, pre_a, pre_b):
+        if _WITHDRAWN.search(low, pre_a, pre_b) or _WITHDRAWN.search(low, post_a, post_b):
             continue
         # "A special sneak peek featuring ..., was released on June 3": the subject sits
         # before the clause. DVD sentences often list trailers among extras, so not there.
-        if i == 0 and _PROMO.search(low, 0, d.start) and not _HOME.search(sent):
+        if i == 0 and _promo_subject(low, d.start) and not _HOME.search(sent):
             continue
         kind = _kind(window, window_low)
         cue_ok = _nearest_cue_is_release(pre, post)
@@ -965,6 +965,11 @@ def _sentence_events(
             if later and not _NO_REGION.search(low, post_b, later[0].start):
                 regions, rule = later[0].codes, "named later in its sentence"
                 at = offset + later[0].start
+        if not regions and kind == "tv" and groups:
+            # "ABC first broadcast the film on the July 4, 1971 edition of ...": the channel
+            g = min(groups, key=lambda g: abs(g.start - d.start))
+            regions, at = g.codes, offset + g.start
+            rule = "the channel or place named in its sentence"
         if not regions:
             earlier = [g for g in groups if g.end <= d.start]
             place = (earlier[-1].codes, offset + earlier[-1].start) if earlier else None
@@ -1003,13 +1008,27 @@ def _sentence_events(
 
 
 _TO_BEFORE = re.compile(r"\bto\s+$")
+# The film as the subject or the object of the date's verb ("the film was", "broadcast the
+# film"), not as a complement ("the soundtrack for the film").
+_THE_FILM = re.compile(
+    r"\b(?:the film|the movie|it)\s+(?:was|is|had|has|will|would|opened|premiered|debuted"
+    r"|got|received)\b|\b(?:released|broadcast|aired|screened|showed|distributed|premiered"
+    r"|re-released)\s+(?:the film|the movie|it)\b"
+)
+
+
+def _promo_subject(low: str, date: int) -> bool:
+    """A trailer or a song opens the sentence and is what the date is of ("A special sneak
+    peek featuring ..., was released on June 3"), not the film named between them."""
+    promo = _PROMO.search(low, 0, date)
+    return promo is not None and not _THE_FILM.search(low, promo.end(), date)
 _ELLIPSIS = re.compile(
     r"\W*(?:(?:and|but|while|whereas)\s+)?(?:the film|the movie|the feature|it)\s+"
     r"(?:itself\s+)?(?:on|in)\s*$"
 )
 _PART_OF = re.compile(r"\bas part of\b.*")
 _ASIDE = re.compile(r"\([^()]*\)")
-_WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|pulled|removed)\b")
+_WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|withdraw|pulled|removed)\b")
 _EXPLICIT_THEATRICAL = re.compile(
     r"\b(?:theat(?:er|re)s?|theatrical(?:ly)?|cinemas?|screens|box office|nationwide|limited"
     r"|wide|roadshow)\b",
