@@ -768,7 +768,8 @@ _NAME_IN_BEFORE = re.compile(
     rf"{_NAME_TOKEN}\s+(?:in|for|through|via)\s+(?:the\s+)?(?:The\s+)?$"
 )
 _AND_ITALIC = re.compile(r"^\s*and\s+(?:the\s+)?_[^_]+_")
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their)\s+$")
+_IN_WORDS = frozenset({"in", "for", "through", "via", "the"})
+_POSSESSIVES = frozenset({"his", "her", "their"})
 _REVIEW_AFTER = re.compile(r"\s+(?:review|column|piece|article|essay|critique)\b")
 _WRITING_FOR_BEFORE = re.compile(
     r"(?:writing|writes|wrote|review|reviewing|column|critic|published)\s+(?:for|in)\s+"
@@ -803,9 +804,11 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
             canon = None  # "the television show _The Critic_": a work's title, not an outlet
         elif canon is None and inner.lower() not in doc.film_titles:
             # An unlisted italic publication: "X of _Y_", "for _Y_", "_Y_'s critic X".
+            word_before = _tail_word(before)
             prev_is_name = _NAME_OF_BEFORE.search(before) or (
                 # "Pat Berman in _The State_ (and _Columbia Record_) described it as ..."
-                _NAME_IN_BEFORE.search(before) is not None
+                word_before in _IN_WORDS
+                and _NAME_IN_BEFORE.search(before) is not None
                 and _verb_follows(_AND_ITALIC.sub("", after))
             )
             writing_for = (
@@ -816,7 +819,7 @@ def _outlet_mentions(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
                     and after.startswith(",")
                 )
                 # "in his _Guardian_ review"
-                or (_POSSESSIVE_BEFORE.search(before) is not None and _REVIEW_AFTER.match(after))
+                or (word_before in _POSSESSIVES and _REVIEW_AFTER.match(after) is not None)
             )
             owns = _OWNS_AFTER.match(after)
             subject = _verb_follows(after, skip_any=1) and not _FILM_BEFORE.search(before)
@@ -943,12 +946,13 @@ def _structural_outlets(s: str, doc: _Doc) -> list[tuple[int, int, str]]:
     "wrote P in"; before "'s P" or "'s critic"; as the subject of a verb of saying when the name
     has an outlet word ("Nitrate Quarterly called it"); after a blurb's "- P,"."""
     found: list[tuple[int, int, str]] = []
+    opener_end = len(s) - len(s.lstrip(" \"“(_*"))  # where the sentence's first word starts
     for m in _OUTLET_RUN.finditer(s):
         a, b = m.span()
         tokens = m.group().split()
         # drop a sentence opener glued to the run ("In", "When", "Yesterday"); mid-sentence,
         # "Film Thrills" and "American Cinematographer" keep their first word
-        opening = not s[:a].strip(" \"“(_*")
+        opening = a <= opener_end
         while tokens and tokens[0] != "The" and (
             (opening and tokens[0] in _NOT_NAME_START)
             or tokens[0] in _MONTHS
