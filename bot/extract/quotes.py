@@ -1,16 +1,22 @@
 """Quoted spans, their kind (critic / dialogue / other) and, for critic quotes, who said it.
 
-Every double-quoted span (straight or curly, nested ones too) is found line by line with the
-same pairing rules the sentence splitter uses; a quote left open closes at the end of its
-sentence. Each quote is then classified from its sentence:
+Every double-quoted span (straight or curly, one quote within another too) is found line by
+line with the same pairing rules the sentence splitter uses; a quote left open closes at the
+end of its sentence or at the next quote mark. Each quote is then classified from its sentence:
 
-- overrides first: titles ("the song "X""), words under discussion, grades and ratings are
-  `other`; lines spoken in the film ("exclaims", "met with a ...") are `dialogue`;
+- overrides first: titles ("the song "X""), words under discussion, grades and ratings,
+  headlines, box-office takings are `other`; lines spoken in the film ("exclaims", "met with
+  a ...") are `dialogue`;
 - otherwise the nearest *attribution anchor* decides: a critic with an outlet ("X of Y",
-  "Y's X", "Y critic X", "writing for Y"), an outlet alone, a critic followed by a verb of
-  saying, an aggregator consensus, or a pronoun ("He praised ...") that carries the previous
-  sentence's attribution. Anchors naming cast or crew (from the lead's credits and role words
-  like "director") make a quote `other`; a quote with no anchor at all is `other`.
+  "Y's X", "Y critic X", "writing for Y", "In Y, X wrote"), an outlet alone, a critic who is
+  the subject of a verb of saying, an aggregator consensus, or a pronoun, "the critic" or "the
+  paper" ("He praised ...") that carries the speaker of its sentence or of the sentences just
+  before it (found on demand); a critic named without an outlet takes the outlet named beside
+  them earlier. Anchors naming cast, crew, academics, programmers, family, or words said in an
+  interview or reported as news make a quote `other`; a quote with no anchor at all is
+  `other`. Each quote records why (`Quote.why`).
+
+What is not prose is capped (issue 16): see MAX_NESTING, MAX_MARKS_PER_LINE, MAX_ATTRIBUTED.
 """
 
 from __future__ import annotations

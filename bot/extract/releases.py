@@ -5,9 +5,16 @@ small sentence splitter of its own, so a weaker sentence split upstream cannot m
 release sentence. In each sentence, date mentions are found with compiled regexes; each date
 gets a window of text (the clause before it, and a short tail after it) from which its region,
 its event kind and any reason to drop it (box office, announcements, trailers, original dates
-that were later moved) are read. Year-less dates are resolved from the same sentence, then the
-paragraph, then the publication date (next occurrence), then the nearest earlier year in the
-text. Everything is regex work: about a millisecond for a 5 KB article.
+that were later moved) are read. A date whose clause names no place takes one from its
+context (`_Where`): "worldwide" is none; "there" is the last place named; "the country",
+"domestic", "nationwide" the paragraph's country, else the film's (the lead's "a 2017 Indian
+film"); then an earlier date of the sentence, the paragraph's frame ("In Japan, ..."), the
+paragraph's country when it names only one, a frame opening an earlier paragraph of the
+section. Year-less dates are resolved from their sentence, then the paragraph, then the
+publication date (next occurrence), then the nearest earlier year in the text, then the lead's
+year; "that year" and "the following year" count from the last year named. Each event records
+where its country and year came from (`ReleaseEvent.why`). Everything is regex work: about a
+millisecond for a 5 KB article, and at most MAX_DATES dates a text are read (issue 16).
 """
 
 from __future__ import annotations
