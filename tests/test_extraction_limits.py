@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from bot.extract import Context, extract
-from bot.extract.quotes import MAX_ATTRIBUTED, MAX_MARKS_PER_LINE
+from bot.extract.quotes import MAX_ATTRIBUTED, MAX_QUOTES
 from bot.extract.releases import MAX_DATES
+from bot.extract.sentences import MAX_MARKS_PER_LINE
 from tests.adversarial import INPUTS
 
 
@@ -46,23 +47,30 @@ def test_work_doubles_when_the_input_doubles(name: str) -> None:
 
 
 def test_stray_opening_marks_quote_little_of_the_text() -> None:
-    text = "“a " * 10_000
+    text = "“a " * 200
     quotes = extract(text, Context()).quotes
-    assert sum(len(q.text) for q in quotes) <= len(text)
+    assert quotes and sum(len(q.text) for q in quotes) <= len(text)
     assert all(q.kind == "other" for q in quotes)
 
 
 def test_quotes_nested_three_deep_are_skipped() -> None:
-    text = "“" * 5_000 + "a" + "”" * 5_000
+    text = "“" * 100 + "a" + "”" * 100
     assert len(extract(text, Context()).quotes) <= 2
 
 
-def test_a_paragraph_thick_with_quote_marks_is_not_attributed() -> None:
+def test_a_paragraph_thick_with_quote_marks_is_not_read_for_quotes() -> None:
     unit = "“a fine film,” wrote Ann Lee of The Example Courier. "
     few = extract(unit * 5, Context()).quotes
     assert [q.outlet for q in few] == ["The Example Courier"] * 5
-    many = extract(unit * (MAX_MARKS_PER_LINE // 2 + 1), Context()).quotes
-    assert many and all(q.kind == "other" for q in many)
+    assert extract(unit * (MAX_MARKS_PER_LINE // 2 + 1), Context()).quotes == []
+    # the same quotes a paragraph each are read
+    quotes = extract((unit + "\n") * (MAX_MARKS_PER_LINE // 2 + 1), Context()).quotes
+    assert len(quotes) == MAX_MARKS_PER_LINE // 2 + 1
+
+
+def test_quotes_stop_after_their_cap() -> None:
+    text = '"a" b.\n' * (MAX_QUOTES + 100)
+    assert len(extract(text, Context()).quotes) == MAX_QUOTES
 
 
 def test_attribution_stops_after_its_budget() -> None:

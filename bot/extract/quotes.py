@@ -16,7 +16,8 @@ end of its sentence or at the next quote mark. Each quote is then classified fro
   interview or reported as news make a quote `other`; a quote with no anchor at all is
   `other`. Each quote records why (`Quote.why`).
 
-What is not prose is capped (issue 16): see MAX_NESTING, MAX_MARKS_PER_LINE, MAX_ATTRIBUTED.
+What is not prose is capped (issue 16): see MAX_NESTING, MAX_ATTRIBUTED, MAX_QUOTES and
+sentences.MAX_MARKS_PER_LINE.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from bot.extract.patterns import (
     word_alternation,
 )
 from bot.extract.regions import region_code
-from bot.extract.sentences import quote_pairs
+from bot.extract.sentences import MAX_MARKS_PER_LINE, quote_marks, quote_pairs
 from bot.extract.spans import index_of, spans_of
 from bot.extract.types import Context, Quote, QuoteKind, Reason, Sentence
 
@@ -1631,16 +1632,16 @@ def _personal_statement(
 # Caps on what is not prose (issue 16: no input may cost more than its size). A quote within
 # a quote within a quote is skipped: "“““…”””" would otherwise quote most of the text n times.
 MAX_NESTING = 1
-# A paragraph with more quote marks than this is not a review (the corpus's busiest has 44):
-# its quotes are kept as `other`, unread for attribution.
-MAX_MARKS_PER_LINE = 256
-# Attribution costs ~0.1 ms a quote; beyond this many in one text, quotes are kept as `other`.
+# A paragraph with more than MAX_MARKS_PER_LINE quote marks (sentences.py) is not prose: no
+# quotes are read from it. Attribution costs ~0.1 ms a quote; beyond MAX_ATTRIBUTED in one
+# text, quotes are kept as `other`; beyond MAX_QUOTES, none are kept.
 MAX_ATTRIBUTED = 2000
+MAX_QUOTES = 10_000
 
 
 def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, int, bool]]:
-    """(start, end, sentence index, nested) of every quoted span, in order; the sentence index
-    is -1 for a quote in a paragraph too thick with quote marks to be prose.
+    """(start, end, sentence index, nested) of every quoted span, in order, up to MAX_QUOTES,
+    paragraphs too thick with quote marks to be prose left out.
 
     A quote left open ends where its sentence does, or at the next quote mark of its line,
     whichever comes first: a run of stray opening marks is a run of short quotes, not
@@ -1649,10 +1650,9 @@ def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, i
     spans: list[tuple[int, int, int, bool]] = []
     base = 0
     for raw in text.splitlines(keepends=True):
-        if '"' in raw or "“" in raw:
+        if 0 < quote_marks(raw) <= MAX_MARKS_PER_LINE and len(spans) < MAX_QUOTES:
             line = raw.rstrip("\r\n")
             pairs, unclosed = quote_pairs(line)
-            prose = 2 * len(pairs) + len(unclosed) <= MAX_MARKS_PER_LINE
             open_ends: list[int] = []  # closing positions of the pairs that hold this one
             for o, c in pairs:
                 while open_ends and open_ends[-1] < o:
@@ -1660,7 +1660,7 @@ def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, i
                 depth = len(open_ends)
                 open_ends.append(c)
                 if c > o + 1 and depth <= MAX_NESTING:
-                    si = bisect.bisect_right(starts, base + o) - 1 if prose else -1
+                    si = bisect.bisect_right(starts, base + o) - 1
                     spans.append((base + o + 1, base + c, si, depth > 0))
             if unclosed:
                 marks = sorted([*unclosed, *(o for o, _ in pairs), *(c for _, c in pairs)])
@@ -1673,13 +1673,13 @@ def _quote_spans(text: str, sentences: list[Sentence]) -> list[tuple[int, int, i
                     if k < len(marks):
                         end = min(end, base + marks[k])
                     if end > base + o + 1 and text[base + o + 1 : end].strip():
-                        spans.append((base + o + 1, end, si if prose else -1, False))
+                        spans.append((base + o + 1, end, si, False))
         base += len(raw)
     spans.sort()
-    return spans
+    return spans[:MAX_QUOTES]
 
 
-_CAPPED = "not read for attribution: a paragraph thick with quote marks, or too many quotes"
+_CAPPED = "not read for attribution: too many quotes in one text"
 _NO_SPEAKER = "no critic, outlet or speaker named in or before its sentence"
 _PERSONAL = "a first-person remark by someone named without an outlet or a critic's role"
 _SPEAKER_KIND = {
@@ -1790,7 +1790,7 @@ def find_quotes(text: str, sentences: list[Sentence], ctx: Context) -> list[Quot
     results: dict[tuple[int, int], Quote] = {}
     budget = MAX_ATTRIBUTED
     for qs, qe, si, nested in spans:
-        if si < 0 or budget <= 0:
+        if budget <= 0:
             why = (Reason(_CAPPED, qs),)
             results[(qs, qe)] = Quote(text[qs:qe], qs, qe, "other", why=why)
             continue

@@ -208,6 +208,16 @@ _STARTERS = frozenset(
 )
 
 
+# A paragraph with more quote marks than this is not prose (the corpus's busiest has 44): its
+# marks are not read as quotations (issue 16: such a line costs no more than its length).
+MAX_MARKS_PER_LINE = 256
+
+
+def quote_marks(line: str) -> int:
+    """How many double quote marks `line` holds (counted at C speed, before any pairing)."""
+    return line.count('"') + line.count("“") + line.count("”") + line.count("„")
+
+
 def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Pair the double quotes of one line: (open, close) index pairs and unclosed openers.
 
@@ -293,7 +303,8 @@ def _cuts(line: str) -> list[int]:
         candidates = sorted(candidates + glued)
     if not candidates:
         return []
-    pairs, _ = quote_pairs(line) if ('"' in line or "“" in line) else ([], [])
+    marks = quote_marks(line)
+    pairs, _ = quote_pairs(line) if 0 < marks <= MAX_MARKS_PER_LINE else ([], [])
     quoted = outermost(pairs)
     italics = [(m.start(), m.end()) for m in _ITALIC.finditer(line)] if "_" in line else []
     cuts: list[int] = []
