@@ -575,3 +575,23 @@ def test_quotes_say_why_they_were_attributed() -> None:
     assert why.rule.startswith("critic and outlet")
     assert "earlier sentence" in why.rule
     assert (LEAD + text)[why.at :].startswith("Jane Roe")
+
+
+def test_explain_json_carries_each_reason_with_its_sentence() -> None:
+    from bot.extract import extract, extraction_to_json
+
+    text = (
+        LEAD + "Jane Roe of the _Example Courier_ gave it three stars. "
+        'She called it "a quiet triumph".\n\nIn Japan, the film opened on 3 May 2001. '
+        "It was re-released on 12 August 2005."
+    )
+    plain = extraction_to_json(extract(text))
+    assert "why" not in plain["quotes"][0]
+    data = extraction_to_json(extract(text), explain=True, text=text)
+    (quote,) = data["quotes"]
+    assert quote["why"][0]["sentence"].startswith("Jane Roe of the _Example Courier_")
+    second = data["releases"][1]
+    assert [w["sentence"] for w in second["why"]] == [
+        "In Japan, the film opened on 3 May 2001.",
+        "It was re-released on 12 August 2005.",
+    ]
