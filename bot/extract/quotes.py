@@ -1212,7 +1212,7 @@ def _anchors(s: str, doc: _Doc, qspans: list[tuple[int, int]]) -> list[_Anchor]:
         after = s[pb : pb + 60]
         appos = _APPOSITIVE.match(after)
         said_after = (
-            _verb_follows(_WHO.sub(" ", after))
+            _verb_follows(_WHO.sub(" ", after) if "who" in after[:8] else after)
             or (appos is not None and _verb_follows(after[appos.end() :]))
             or (
                 _first_word(after) in _PREDICATE_VERBS
@@ -1498,7 +1498,7 @@ def _override(s: str, qs: int, qe: int, inner: str) -> tuple[QuoteKind, str] | N
         return "other", "a grade or a rating"
     if (last in _TITLE_LAST and _STRONG_TITLE_BEFORE.search(before)) or _WORD_AFTER.match(after):
         return "other", "a title, a name or a word under discussion"
-    if _MONEY.search(inner) or (
+    if (any(cue in inner for cue in _MONEY_CUES) and _MONEY.search(inner)) or (
         stripped.lower() in _VERDICTS and _VERDICT_CONTEXT.search(s.lower())
     ):
         return "other", "a box-office report or verdict"
@@ -1510,6 +1510,8 @@ def _override(s: str, qs: int, qe: int, inner: str) -> tuple[QuoteKind, str] | N
 _MONEY = re.compile(
     r"[$£€₹]\s?\d|\d\s*(?:crore|lakh|million|billion)\b|\bbusiness of\b|\bcollections?\b"
 )
+# Substrings one of which every _MONEY match holds: checking them spares most quotes a scan.
+_MONEY_CUES = ("$", "£", "€", "₹", "crore", "lakh", "illion", "business of", "collection")
 _VERDICTS = frozenset(
     [
         "hit",

@@ -9,6 +9,7 @@ index the original text, so `text[s.start:s.end] == s.text`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.extract.types import Sentence
 
@@ -218,10 +219,13 @@ def quote_marks(line: str) -> int:
     return line.count('"') + line.count("“") + line.count("”") + line.count("„")
 
 
+# The splitter and the quote finder pair the same lines: the second asks the cache.
+@lru_cache(maxsize=256)
 def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Pair the double quotes of one line: (open, close) index pairs and unclosed openers.
 
-    Straight quotes are judged by their neighbours (a quote after a space that precedes a word
+    The result is cached per line and shared: callers must not change it. Straight quotes
+    are judged by their neighbours (a quote after a space that precedes a word
     opens; one after a word that precedes a space or punctuation closes), which keeps nested
     straight quotes ("the "Headshot" line") and unclosed quotes apart."""
     pairs: list[tuple[int, int]] = []
