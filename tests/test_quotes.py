@@ -1,9 +1,8 @@
-"""Quoted spans, their kinds and attribution; seeds exactly; floors on the dev labels."""
+"""Quoted spans, their kinds and attribution; the seeds exactly."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from bot.extract.types import Context, Quote
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
-CORPUS = SHARED / "corpus" / "wikipedia-films"
 needs_shared = pytest.mark.skipif(
     not (SEEDS / "expected.json").is_file(),
     reason=f"shared data not found at {SHARED} (it sits beside the clone in CI)",
@@ -350,65 +348,6 @@ def test_seeds_exactly(ctx: Context) -> None:
         assert [o for o in others if o[0] not in optional] == wanted, name
 
 
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]", " ", text.lower()).split()
-
-
-def _match(a: str, b: str) -> bool:
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return False
-    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    pool = set(long_)
-    return sum(w in pool for w in short) / len(short) >= 0.8
-
-
-def _attribution_right(q: Quote, label: dict[str, str | None]) -> bool:
-    p = normalise_outlet(q.outlet) if q.outlet else None
-    lab = normalise_outlet(label["outlet"]) if label["outlet"] else None
-    if p is None and lab is None:
-        return (q.critic or "").lower() == (label["critic"] or "").lower()
-    return p == lab
-
-
-@needs_shared
-def test_dev_label_floors() -> None:
-    labels_path = CORPUS / "dev-labels.jsonl"
-    if not labels_path.is_file():
-        pytest.skip(f"dev labels not found at {labels_path}")
-    tp = fp = fn = right = 0
-    for raw in labels_path.read_text(encoding="utf-8").splitlines():
-        if not raw.strip():
-            continue
-        entry = json.loads(raw)
-        text = (CORPUS / entry["file"]).read_text(encoding="utf-8")
-        ctx = Context(film=entry["film"]["title"], year=entry["film"]["year"])
-        predicted = [q for q in _quotes(text, ctx) if q.kind == "critic"]
-        labelled = [lab for lab in entry["quotes"] if lab["kind"] == "critic"]
-        used: set[int] = set()
-        for lab in labelled:
-            hit = next(
-                (
-                    i
-                    for i, q in enumerate(predicted)
-                    if i not in used and _match(q.text, lab["text"])
-                ),
-                None,
-            )
-            if hit is None:
-                fn += 1
-                continue
-            used.add(hit)
-            tp += 1
-            right += _attribution_right(predicted[hit], lab)
-        fp += len(predicted) - len(used)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    f1 = 2 * precision * recall / (precision + recall)
-    # measured after structural outlets: P 0.97, R 0.96, F1 0.96, outlet accuracy 0.98
-    assert f1 >= 0.95, (precision, recall, f1)
-    assert right / tp >= 0.97, right / tp
-
-
 # --- patterns found reading the unlabelled articles (all names invented) ----------------------
 
 
@@ -517,3 +456,142 @@ def test_credits_stop_at_the_sentence_end_and_bodies_are_not_critics() -> None:
         'Vale said she "would be curious". The Wildrose Party of Alberta wrote "we object".'
     )
     assert [q.kind for q in _quotes(text)] == ["other", "other"]
+
+
+# --- issue 18: attribution carried, not a critic's, quote marks as text has them (invented) ---
+
+LEAD = "_Foo_ is a 2001 film.\n\n"
+
+
+def _critics(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(q.kind, q.critic, q.outlet) for q in _quotes(LEAD + text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # named once, then a pronoun, then the surname
+        (
+            'Jane Roe of the _Example Courier_ gave it three stars. She called it "a quiet '
+            'triumph". Roe added that "the cast is uniformly superb".',
+            [("critic", "Jane Roe", "Example Courier")] * 2,
+        ),
+        # "the critic", "the paper" after a sentence without quotes
+        (
+            'Kim Lo of the _Ledger Star_ praised the score. The critic called it "a marvel of '
+            'restraint". The paper later named it "the best film of the summer".',
+            [("critic", "Kim Lo", "Ledger Star")] * 2,
+        ),
+        ('_Sight and Sound_ reviewed it in May. The magazine called it "a haunting debut".',
+         [("critic", None, "Sight and Sound")]),
+        # outlets in no list, in the usual slots
+        ('Writing for _The Daily Lantern_, Tom Bell called it "a sly, generous comedy".',
+         [("critic", "Tom Bell", "The Daily Lantern")]),
+        ('In _The Northern Echo_, Sam Park wrote that it was "as gripping as anything".',
+         [("critic", "Sam Park", "The Northern Echo")]),
+        ('Ann Lee in _The State_ and _The Record_ described it as "science fiction opera".',
+         [("critic", "Ann Lee", "The State")]),
+        ('Looking back in his _Evening Lamp_ review, critic Tom Gray wrote, "It has aged well."',
+         [("critic", "Tom Gray", "Evening Lamp")]),
+        ('The most negative review came from Reel Chatter, "The story is too complicated."',
+         [("critic", None, "Reel Chatter")]),
+        # initials
+        ('A. O. Scott was less kind, calling it "a slog".', [("critic", "A. O. Scott", None)]),
+        # a subject and a verb of saying further on in its clause
+        ('Ben Ray was impressed by the design, but claimed "it is a triumph of style".',
+         [("critic", "Ben Ray", None)]),
+        # a quote-only sentence after a critic's goes on with the critic's words
+        ('"It is a marvel," said Tom Gray of _The Evening Lamp_. "It will last."',
+         [("critic", "Tom Gray", "The Evening Lamp")] * 2),
+    ],
+)
+def test_attribution_carried(text: str, want: list[tuple[str, str | None, str | None]]) -> None:
+    assert _critics(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Director Ann Lee said the film was "about grief and forgiveness".',
+        'Festival programmer Tom Ray described it as "the discovery of the year".',
+        'Professor Ann Smith described it as "a key text of the movement".',
+        'Sam Roe, a lecturer at the Central Academy, criticized it as "worthless".',
+        'Sam Roe, co-founder of the Example Society, said it was "a disgrace".',
+        'Sam Roe, a professor at Example University, said to _The Example Times_, "It is '
+        'a very personal quest."',
+        'The distributor called it "a crowd-pleaser".',
+        'The film was a box-office "flop".',
+        'Its theme song "Rain on Me" reached number one.',
+        '_The Daily Lantern_ reported that the film had "made a business of 25 crore".',
+        'A _Daily Lantern_ article reported that the makers feared "left-leaning media".',
+        'The film was promoted as a "true story".',
+        'The front page headline in _The Daily Lantern_ read, "STUDIO BANS PAPER FROM SET".',
+        'The station refused the terms "abortionist" and "abortion doctor".',
+    ],
+)
+def test_not_a_critics_words(text: str) -> None:
+    assert all(kind == "other" for kind, _, _ in _critics(text)), _critics(text)
+
+
+def test_a_pronoun_after_someone_named_without_a_critics_role_is_not_a_critic() -> None:
+    text = (
+        "Julie Lalonde, who runs a shelter, was one of several people who complained. She said "
+        'that "no one has the right to have their film shown."'
+    )
+    assert _critics(text) == [("other", None, None)]
+
+
+def test_an_object_between_a_critic_and_the_quote_is_not_the_speaker() -> None:
+    text = (
+        "Tom Gray of _The Evening Lamp_ praised the contributions of cinematographer Ann Lee, "
+        'and in terms of performances, opined that "the deck is stacked".'
+    )
+    assert _critics(text) == [("critic", "Tom Gray", "The Evening Lamp")]
+
+
+def test_stray_and_unclosed_marks() -> None:
+    # an unclosed opener ends at the next mark; the quote after it is a quote of its own
+    text = (
+        'Sam Park of the _Ledger Star_ praised the "unity and clarity of the film which '
+        '"totally fulfills its central metaphor."'
+    )
+    found = _quotes(LEAD + text)
+    assert [q.text for q in found] == [
+        "unity and clarity of the film which ",
+        "totally fulfills its central metaphor.",
+    ]
+    assert found[1].outlet == "Ledger Star"
+
+
+def test_non_breaking_spaces_around_quotes() -> None:
+    text = "Tom Gray of _The Evening Lamp_ called it\u00a0\"a marvel of restraint\"\u00a0and left."
+    assert _critics(text) == [("critic", "Tom Gray", "The Evening Lamp")]
+
+
+def test_quotes_say_why_they_were_attributed() -> None:
+    text = 'Jane Roe of the _Example Courier_ gave it three stars. She called it "a quiet triumph".'
+    (q,) = _quotes(LEAD + text)
+    (why,) = q.why
+    assert why.rule.startswith("critic and outlet")
+    assert "earlier sentence" in why.rule
+    assert (LEAD + text)[why.at :].startswith("Jane Roe")
+
+
+def test_explain_json_carries_each_reason_with_its_sentence() -> None:
+    from bot.extract import extract, extraction_to_json
+
+    text = (
+        LEAD + "Jane Roe of the _Example Courier_ gave it three stars. "
+        'She called it "a quiet triumph".\n\nIn Japan, the film opened on 3 May 2001. '
+        "It was re-released on 12 August 2005."
+    )
+    plain = extraction_to_json(extract(text))
+    assert "why" not in plain["quotes"][0]
+    data = extraction_to_json(extract(text), explain=True, text=text)
+    (quote,) = data["quotes"]
+    assert quote["why"][0]["sentence"].startswith("Jane Roe of the _Example Courier_")
+    second = data["releases"][1]
+    assert [w["sentence"] for w in second["why"]] == [
+        "In Japan, the film opened on 3 May 2001.",
+        "It was re-released on 12 August 2005.",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,6 +11,8 @@ import typer
 from adapters.cli.common import JsonFlag, err, fail, out, with_app
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from bot.app import App
     from bot.ingest.files import FoundFiles
     from bot.ingest.pipeline import IngestReport
@@ -134,7 +137,9 @@ def extract(
         str | None, typer.Option(help="Publication date, YYYY-MM-DD; dates a year-less release.")
     ] = None,
     as_json: JsonFlag = False,
-    explain: Annotated[bool, typer.Option(help="Say why each excerpt scored as it did.")] = False,
+    explain: Annotated[
+        bool, typer.Option(help="Say why each quote, date and excerpt reads as it does.")
+    ] = False,
 ) -> None:
     """Show what extraction finds in a review, touching no database."""
     from bot.extract import Context, extraction_to_json
@@ -155,7 +160,7 @@ def extract(
         outlet=review.outlet,
         critic=review.critic,
     )
-    data = extraction_to_json(run_extract(review.text, ctx), explain=explain)
+    data = extraction_to_json(run_extract(review.text, ctx), explain=explain, text=review.text)
     if as_json:
         print(inert_json(data))
         return
@@ -190,14 +195,16 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
     for col in ("kind", "text", "critic", "outlet"):
         quotes.add_column(col)
     for q in data["quotes"]:
-        quotes.add_row(*(cell(q[k]) for k in ("kind", "text", "critic", "outlet")))
+        cells = [cell(q[k]) for k in ("kind", "text", "critic", "outlet")]
+        cells[1] = cells[1] + _why_lines(q, cell)
+        quotes.add_row(*cells)
     console.print(quotes)
     rel = Table(title="Releases")
     for col in ("region", "date", "event"):
         rel.add_column(col)
     for r in data["releases"]:
         date = "-".join("?" if p is None else str(p) for p in (r["year"], r["month"], r["day"]))
-        rel.add_row(cell(r["region"] or "?"), date, cell(r["event"]))
+        rel.add_row(cell(r["region"] or "?"), Text(date) + _why_lines(r, cell), cell(r["event"]))
     console.print(rel)
     ex = Table(title="Excerpts")
     ex.add_column("score", justify="right")
@@ -208,36 +215,40 @@ def _print_extraction(data: dict[str, Any], explain: bool) -> None:
     console.print(ex)
 
 
+def _why_lines(item: dict[str, Any], cell: Callable[[Any], Text]) -> Text:
+    """The reasons `extract --explain` gives for a quote or a date, shown inert."""
+    from rich.text import Text
+
+    lines = Text()
+    for w in item.get("why", []):
+        lines.append(Text.assemble("\n  why: ", cell(w["rule"])))
+        if w.get("sentence"):
+            lines.append(Text.assemble("\n    in: ", cell(w["sentence"])))
+    return lines
+
+
 def evaluate(
     corpus: Annotated[
-        Path | None, typer.Option(help="Labelled corpus folder with dev-labels.jsonl.")
+        Path | None,
+        typer.Option(help="Corpus folder (default: $PULLQUOTE_CORPUS, else the shared copy)."),
     ] = None,
     seeds: Annotated[Path | None, typer.Option(help="Seed folder with expected.json.")] = None,
+    labels: Annotated[
+        Path | None, typer.Option(help="Folder with dev-/test-labels.jsonl (default tests/eval).")
+    ] = None,
     as_json: JsonFlag = False,
-    per_file: Annotated[bool, typer.Option(help="Show a row per file.")] = True,
+    per_file: Annotated[bool, typer.Option(help="Show a row per dev file.")] = True,
 ) -> None:
-    """Score extraction against the labelled corpus and the seeds (precision, recall, F1)."""
+    """Score extraction on the labelled splits and the seeds (P/R/F1, per class, worst misses)."""
     import json
 
-    from bot.evaluation import render_report, report_to_json, run_eval
+    from bot.evaluation import EvalSetupError, eval_inputs, render_report, report_to_json, run_eval
 
-    shared = _find_shared()
-    corpus_dir = corpus or shared / "corpus" / "wikipedia-films"
-    seeds_dir = seeds or shared / "seeds"
-    for folder in (corpus_dir, seeds_dir):
-        if not folder.is_dir():
-            fail(f"no such folder: {folder} (pass --corpus and --seeds)", 2)
-    report = run_eval(corpus_dir, seeds_dir)
+    try:
+        report = run_eval(*eval_inputs(corpus, seeds, labels))
+    except (EvalSetupError, FileNotFoundError, ValueError) as exc:
+        fail(str(exc), 2)
     if as_json:
         print(json.dumps(report_to_json(report), indent=2))
     else:
         render_report(report, out(), per_file=per_file)
-
-
-def _find_shared() -> Path:
-    """The team's shared folder: beside the checkout, or beside the current directory."""
-    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
-        candidate = base.parent / "shared"
-        if candidate.is_dir():
-            return candidate
-    return Path("../shared")

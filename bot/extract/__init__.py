@@ -11,6 +11,7 @@ from bot.extract.types import (
     Extraction,
     FilmGuess,
     Quote,
+    Reason,
     ReleaseEvent,
     Sentence,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Extraction",
     "FilmGuess",
     "Quote",
+    "Reason",
     "ReleaseEvent",
     "Sentence",
     "extract",

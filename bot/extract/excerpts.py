@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.extract.noise import looks_like_headline, noise_reason
 from bot.extract.patterns import word_alternation
@@ -172,9 +173,15 @@ def _after_first(escaped: str, word: str) -> str:
 
 
 def _names_pattern(film: FilmGuess, ctx: Context) -> re.Pattern[str] | None:
-    """One regex for the film's title and its people's surnames, built once per article."""
+    """One regex for the film's people and their surnames, built once per article."""
+    return _people_pattern((film.director, *film.cast))
+
+
+# Compiling costs more than scoring a short article's sentences: a film's patterns are kept.
+@lru_cache(maxsize=1024)
+def _people_pattern(names: tuple[str | None, ...]) -> re.Pattern[str] | None:
     people: set[str] = set()
-    for name in (film.director, *film.cast):
+    for name in names:
         if not name:
             continue
         parts = name.split()
@@ -187,6 +194,7 @@ def _names_pattern(film: FilmGuess, ctx: Context) -> re.Pattern[str] | None:
     return re.compile(r"(" + "|".join(_after_first(a, r"\w") for a in alts) + r")(?![\w])")
 
 
+@lru_cache(maxsize=1024)
 def _title_pattern(title: str | None) -> re.Pattern[str] | None:
     if not title or not title.strip():
         return None

@@ -506,7 +506,8 @@ AMBIGUOUS_OUTLETS = frozenset(
     "The Tablet",
 }
 
-_PUNCT = re.compile(r"[^\w\s&]")
+# Markdown emphasis ("_Variety_", "*Empire*") is punctuation too.
+_PUNCT = re.compile(r"[^\w\s&]|_")
 _SPACES = re.compile(r"\s+")
 
 
@@ -562,7 +563,7 @@ OUTLET_WORDS = frozenset(
     Chronicle Herald Tribune Observer Guardian Daily News Online Digest Report Reporter Fest
     Radio TV Television Monthly Annual Bulletin Press Telegraph Examiner Inquirer Enquirer
     Courier Dispatch Sentinel Monitor Blog Podcast Network Channel Media Wire Insider Zine
-    Newsletter Record Register Reel Reels Movies Cinephile Bugle Clarion""".split()  # noqa: SIM905 (word lists read better as text)
+    Newsletter Record Register Reel Reels Movies Cinephile Bugle Clarion Portal""".split()  # noqa: SIM905 (word lists read better as text)
 )
 # The same cue inside one token: "Film.com", "ReelViews", "FilmInk".
 # A capital inside a word after two lower-case letters, or lower case after two capitals, but

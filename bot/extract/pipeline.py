@@ -9,7 +9,7 @@ from bot.extract.film import guess_film
 from bot.extract.quotes import find_quotes
 from bot.extract.releases import find_releases
 from bot.extract.sentences import split_sentences
-from bot.extract.types import Context, Extraction
+from bot.extract.types import Context, Extraction, Reason
 
 
 def extract(text: str, context: Context | None = None) -> Extraction:
@@ -23,8 +23,34 @@ def extract(text: str, context: Context | None = None) -> Extraction:
     return Extraction(film=film, quotes=quotes, releases=releases, excerpts=excerpts)
 
 
-def extraction_to_json(result: Extraction, *, explain: bool = False) -> dict[str, Any]:
-    """The `pullquote extract --json` shape (issue 2); `explain` adds each excerpt's reasons."""
+def sentence_at(text: str, at: int) -> str:
+    """The sentence of `text` holding offset `at` ("" for -1), to show beside a reason."""
+    if not 0 <= at < len(text):
+        return ""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)]
+    for s in split_sentences(line):
+        if s.start <= at - start < s.end + 1:
+            return s.text
+    return line.strip()
+
+
+def _why(reasons: tuple[Reason, ...], text: str | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for r in reasons:
+        item: dict[str, Any] = {"rule": r.rule, "at": r.at}
+        if text is not None:
+            item["sentence"] = sentence_at(text, r.at)
+        out.append(item)
+    return out
+
+
+def extraction_to_json(
+    result: Extraction, *, explain: bool = False, text: str | None = None
+) -> dict[str, Any]:
+    """The `pullquote extract --json` shape (issue 2). `explain` adds why each quote, date
+    and excerpt reads as it does (with `text`, the sentence each reason points at)."""
     excerpts: list[dict[str, Any]] = []
     for e in result.excerpts:
         item: dict[str, Any] = {"text": e.text, "start": e.start, "end": e.end, "score": e.score}
@@ -48,6 +74,7 @@ def extraction_to_json(result: Extraction, *, explain: bool = False) -> dict[str
                 "kind": q.kind,
                 "critic": q.critic,
                 "outlet": q.outlet,
+                **({"why": _why(q.why, text)} if explain else {}),
             }
             for q in result.quotes
         ],
@@ -60,6 +87,7 @@ def extraction_to_json(result: Extraction, *, explain: bool = False) -> dict[str
                 "event": r.event,
                 "start": r.start,
                 "end": r.end,
+                **({"why": _why(r.why, text)} if explain else {}),
             }
             for r in result.releases
         ],

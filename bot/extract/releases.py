@@ -5,22 +5,31 @@ small sentence splitter of its own, so a weaker sentence split upstream cannot m
 release sentence. In each sentence, date mentions are found with compiled regexes; each date
 gets a window of text (the clause before it, and a short tail after it) from which its region,
 its event kind and any reason to drop it (box office, announcements, trailers, original dates
-that were later moved) are read. Year-less dates are resolved from the same sentence, then the
-paragraph, then the publication date (next occurrence), then the nearest earlier year in the
-text. Everything is regex work: about a millisecond for a 5 KB article.
+that were later moved) are read. A date whose clause names no place takes one from its
+context (`_Where`): "worldwide" is none; "there" is the last place named; "the country",
+"domestic", "nationwide" the paragraph's country, else the film's (the lead's "a 2017 Indian
+film"); then an earlier date of the sentence, the paragraph's frame ("In Japan, ..."), the
+paragraph's country when it names only one, a frame opening an earlier paragraph of the
+section. Year-less dates are resolved from their sentence, then the paragraph, then the
+publication date (next occurrence), then the nearest earlier year in the text, then the lead's
+year; "that year" and "the following year" count from the last year named. Each event records
+where its country and year came from (`ReleaseEvent.why`). Everything is regex work: about a
+millisecond for a 5 KB article, and at most MAX_DATES dates a text are read (issue 16).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.extract.patterns import lower_keep_offsets, word_alternation
 from bot.extract.regions import Mention, find_regions
-from bot.extract.types import Context, ReleaseEvent, Sentence
+from bot.extract.spans import Spans, spans_of
+from bot.extract.types import Context, Reason, ReleaseEvent, Sentence
 from storage.records import EventKind
 
 _MONTHS: dict[str, int] = {}
@@ -201,7 +210,7 @@ _NOT_RELEASE = re.compile(
         interview interviewed wrote review(?:ed|s)? published coverage crossed reached topped
         declined dropped fell rose held hosted visited met marked celebrated launch(?:ed)?_the
         began begun started commenced completed finished cast hired joined attached greenlit
-        approved produced""".split()  # noqa: SIM905
+        approved produced passed classified certified""".split()  # noqa: SIM905
     )
     + r"\b"
 )
@@ -227,6 +236,9 @@ _ORIGINAL = re.compile(
     r"\b(?:(?:originally|initially|previously|first)\s+(?:been\s+)?(?:\w+\s+)?(?:scheduled|slated|set"
     r"|planned|due|intended|meant|announced|expected)|had been (?:scheduled|slated|set|planned|due)"
     r"|original release date|was (?:first )?(?:scheduled|slated|set|planned|due) to be released"
+    # "was scheduled to premiere at X on February 14, but ...": a plan that changed
+    r"|(?:was|were) (?:scheduled|slated|set|planned|due) to (?:premiere|open|debut|release)"
+    r"(?=[^.;]*,\s*but\b)"
     r"|were to be|was to be|would have been|had planned|was planned|intended)\b"
 )
 _NO_REGION = re.compile(
@@ -258,7 +270,10 @@ _SEPARATOR = re.compile(
     r"|(?<=\s)(?:(?:and|but|while|whereas|before|after|followed by|then|where|which|when"
     r"|although|though|as well as|alongside|plus|however)\s|[–—]\s))"
 )
-_GROUP_GAP = re.compile(r"^(?:\s*(?:,|and|&|or|/|as well as)\s*)+$|^\s*,?\s*$")
+# Written so that each character has one way to match: "(?:\s*(?:,|and)\s*)+" can split a
+# run of spaces between its two "\s*" in every way, which takes exponential time on
+# " , , , , x" (20 commas: minutes).
+_GROUP_GAP = re.compile(r"\s*(?:(?:,|and|&|or|/|as well as)\s*)*$")
 _DEMONYM_USE = re.compile(
     r"(?:\s+[\w-]+){0,3}?\s+(?:re-?release|release|premiere|premiere|debut|theatrical|cinemas"
     r"|theat(?:er|re)s|audiences|screens|distribution|DVD|Blu-?ray|VHS|television|TV|broadcast"
@@ -281,6 +296,26 @@ _ABBREVIATIONS = frozenset(
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“(\[_]?[A-Z0-9])")
 
 
+# Reading a date for a release event costs ~0.2 ms; a text with more dates than this is no
+# review (a long one has a few dozen), and the dates after these are not read (issue 16).
+MAX_DATES = 2000
+
+
+class _Budget:
+    """How many more dates one text may have read."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self, dates: list[_Date]) -> list[_Date]:
+        """The dates the budget still covers, taken from it."""
+        taken = dates[: max(self.left, 0)]
+        self.left -= len(taken)
+        return taken
+
+
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs several times more
 class _Date:
     start: int
@@ -301,6 +336,91 @@ class _Event:
     start: int
     end: int
     explicit_year: bool
+    # Why the region is what it is, and where the place that gave it is named (-1: nowhere).
+    region_rule: str = ""
+    region_at: int = -1
+    year_rule: str = ""
+    year_at: int = -1
+
+
+@dataclass(slots=True)
+class _Where:
+    """What the text around a sentence says about place, for dates whose own clause names
+    none: the article's country, a frame opening an earlier paragraph of the same section,
+    and the paragraph's own frame, last country named outright and last place of any kind.
+    Each comes with the offset where it is named (for `--explain`)."""
+
+    film: tuple[str, ...] = ()
+    film_at: int = -1
+    section: tuple[str, ...] = ()
+    section_at: int = -1
+    frame: tuple[str, ...] = ()
+    frame_at: int = -1
+    country: tuple[str, ...] = ()
+    country_at: int = -1
+    place: tuple[str, ...] = ()
+    place_at: int = -1
+    last_region: tuple[str | None, ...] = ()
+    last_kind: EventKind | None = None
+    years: list[tuple[int, int]] = field(default_factory=list)  # the text's year anchors
+    years_at: list[int] = field(default_factory=list)
+    film_year: tuple[int, int] | None = None  # (year, where the lead names it, or -1)
+    countries: set[tuple[str, ...]] = field(default_factory=set)  # named in this paragraph
+
+    def named_country(self, codes: tuple[str, ...], at: int) -> None:
+        """A release date of this paragraph named its country outright. A paragraph that
+        names two countries is about neither: it lends none to a date that names none."""
+        self.countries.add(codes)
+        if len(self.countries) == 1:
+            self.country, self.country_at = codes, at
+        else:
+            self.country, self.country_at = (), -1
+
+    def year_before(self, pos: int) -> int | None:
+        """The last year named before offset `pos` ("that year", "a year later")."""
+        i = bisect_left(self.years_at, pos) - 1
+        return self.years[i][1] if i >= 0 else None
+
+    def new_paragraph(self) -> None:
+        """Forget what only held for the previous paragraph."""
+        if self.frame:
+            self.section, self.section_at = self.frame, self.frame_at
+        self.frame, self.frame_at = (), -1
+        self.country, self.country_at = (), -1
+        self.countries = set()
+        self.place, self.place_at = (), -1
+        self.last_region, self.last_kind = (), None
+
+    def new_section(self) -> None:
+        """A heading: nothing of the last section carries over."""
+        self.new_paragraph()
+        self.section, self.section_at = (), -1
+
+
+# Both open with a literal "is" (the word boundary checked after it), so that the engine can
+# skip ahead to candidates (see patterns.py).
+_FILM_COUNTRY = re.compile(r"is(?<!\wis)\s+an?\s+(?:\d{4}\s+)?((?:[A-Z][\w.-]*[\s-]+){1,4})")
+
+
+def _film_country(text: str) -> tuple[tuple[str, ...], int]:
+    """The article's country from its lead ("is a 2017 Indian Kannada-language film"), when
+    it names exactly one; with its offset."""
+    m = _FILM_COUNTRY.search(text, 0, 1500)
+    if m is None:
+        return (), -1
+    found = [x for x in find_regions(m.group(1)) if x.kind in ("country", "demonym")]
+    codes = tuple(dict.fromkeys(x.code for x in found))
+    if len(codes) != 1:
+        return (), -1
+    return codes, m.start(1) + found[0].start
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without a sentence's closing punctuation ("Home media")."""
+    if not line or len(line) > 60 or line[-1] in '.:!?,;"”':
+        return False
+    words = line.split()
+    return 0 < len(words) <= 6 and line.rstrip()[-1:] not in '.:!?,;"”'
 
 
 def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[ReleaseEvent]:
@@ -315,6 +435,14 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
     dates = scan_dates(text)
     years = [m.start() for m in _YEAR_TOKEN.finditer(text)]
     anchors = _year_anchors(text, dates, years)
+    budget = _Budget(MAX_DATES)
+    where = _Where(years=anchors, years_at=[p for p, _ in anchors])
+    # The lead's "is a 2017 film": the last resort for a date that no year near it completes
+    # (the year of the context is not used: a review's own dates need not be the film's).
+    lead = _LEAD_YEAR.search(text, 0, 1500)
+    if lead is not None:
+        where.film_year = (int(lead.group(1)), lead.start(1))
+    where.film, where.film_at = _film_country(text)
     raw: list[_Event] = []
     pos = 0
     di = 0
@@ -327,11 +455,17 @@ def find_releases(text: str, sentences: list[Sentence], ctx: Context) -> list[Re
         while dj < len(dates) and dates[dj].start < pos:
             dj += 1
         stripped = line.strip()
+        if _is_heading(stripped):
+            where.new_section()
+            continue
         if len(stripped) < 12 or stripped[0] in "|+":
             continue
-        if dj == di and bisect_left(years, start) == bisect_left(years, pos):
+        if dj == di and bisect_left(years, start) == bisect_left(years, pos) and (
+            " year" not in line
+        ):
             continue
-        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx))
+        where.new_paragraph()
+        raw.extend(_paragraph_events(start, line, dates[di:dj], anchors, ctx, budget, where))
     return _finish(raw)
 
 
@@ -413,11 +547,19 @@ def _year_anchors(text: str, dates: list[_Date], years: list[int]) -> list[tuple
     return out
 
 
+_LEAD_YEAR = re.compile(r"is(?<!\wis)\s+an?\s+(?:[\w-]+\s+){0,2}?(\d{4})\b")
+
+
 def _paragraph_events(
-    base: int, line: str, dates: list[_Date], anchors: list[tuple[int, int]], ctx: Context
+    base: int,
+    line: str,
+    dates: list[_Date],
+    anchors: list[tuple[int, int]],
+    ctx: Context,
+    budget: _Budget,
+    where: _Where,
 ) -> list[_Event]:
     events: list[_Event] = []
-    frame: tuple[str, ...] = ()
     para_events: list[_Event] = []
     # Wiki image captions leave "File.jpg caption]]" at a line's start.
     junk = 0
@@ -425,65 +567,100 @@ def _paragraph_events(
         at = line.rfind(marker)
         if at >= 0:
             junk = max(junk, at + len(marker))
-    last_region: tuple[str | None, ...] = ()
-    last_kind: EventKind | None = None
     bullet = _BULLET.match(line, junk)
     if bullet:
         junk = bullet.end()
+    di = 0  # dates and sentences both come in order: one pointer walks the dates
     for s, e in split_release_sentences(line[junk:]):
         sent = line[junk + s : junk + e]
-        framed = _frame_regions(sent)
-        if framed:
-            frame = framed
         a = base + junk + s
+        framed, framed_at = _frame_regions(sent)
+        if framed:
+            where.frame, where.frame_at = framed, a + framed_at
         b = a + len(sent)
-        local = [
-            _Date(d.start - a, d.end - a, d.year, d.month, d.days)
-            for d in dates
-            if a <= d.start and d.end <= b
-        ]
-        found = _sentence_events(sent, a, local, frame, last_region, last_kind)
+        while di < len(dates) and dates[di].start < a:
+            di += 1
+        local: list[_Date] = []
+        while di < len(dates) and dates[di].start < b:
+            d = dates[di]
+            if d.end <= b:
+                local.append(_Date(d.start - a, d.end - a, d.year, d.month, d.days))
+            di += 1
+        found = _sentence_events(sent, a, local, where, budget)
         for ev in found:
             if ev.regions != (None,):
-                last_region = ev.regions
-            last_kind = ev.kind
+                where.last_region = ev.regions
+            where.last_kind = ev.kind
         para_events.extend(found)
     # Year resolution needs the whole paragraph: a year-less date looks at its sentence, then
     # at the paragraph before and after it.
-    for ev in para_events:
-        if ev.year is None and (ev.month is not None):
-            ev.year = _resolve_year(ev, para_events, base, base + len(line), anchors, ctx)
-        events.append(ev)
+    if any(ev.year is None and ev.month is not None for ev in para_events):
+        years = _Years(anchors, para_events, base, line, where.film_year)
+        for ev in para_events:
+            if ev.year is None and (ev.month is not None):
+                ev.year, ev.year_rule, ev.year_at = years.resolve(ev, ctx)
+    events.extend(para_events)
     return events
 
 
 _BULLET = re.compile(r"\s*[-*•]\s+")
+_SOME_COUNTRIES = re.compile(
+    r"(?:several|some|many|a few|most|select|selected)\s+(?:other\s+)?(?:countries|territories"
+    r"|markets|regions),?\s+(?:including|such as|like)\s+"
+)
 
 
-def _frame_regions(sent: str) -> tuple[str, ...]:
-    """Regions of a sentence-opening "In Indonesia, ..." frame, which hold for the paragraph."""
+def _frame_regions(sent: str) -> tuple[tuple[str, ...], int]:
+    """Regions of a sentence-opening "In Indonesia, ..." frame, which hold for the paragraph
+    (and, unless another says otherwise, for the rest of the section); with their offset."""
     m = _FRAME.match(sent)
     if not m:
-        return ()
+        return (), -1
     rest = sent[m.end() :]
+    listed = _SOME_COUNTRIES.match(rest)
+    if listed is not None:
+        # "In several countries, including Brazil, Greece and Israel, the film ..."
+        group = _groups(rest, find_regions(rest[: listed.end() + 120]))
+        if group and group[0].start == listed.end():
+            return group[0].codes, m.end() + listed.end()
+        return (), -1
     comma = rest.find(",")
     if comma < 0 or comma > 60:
-        return ()
+        return (), -1
     mentions = [x for x in find_regions(rest[:comma]) if x.kind != "demonym"]
     if not mentions or mentions[0].start > 4:
-        return ()
-    return tuple(dict.fromkeys(x.code for x in mentions))
+        return (), -1
+    return tuple(dict.fromkeys(x.code for x in mentions)), m.end() + mentions[0].start
 
 
-def _add_bare_years(sent: str, found: list[_Date]) -> list[_Date]:
-    """`found` plus the bare years that read as release dates ("released on DVD in 2001")."""
+# "A DVD was also released that year", "the following year": a year named before.
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:(?:later|earlier)\s+)?(?:that|the same)\s+year\b|\b[Tt]he\s+(?:following|next)\s+year\b"
+    r"|\ba\s+year\s+later\b"
+)
+
+
+def _add_bare_years(
+    sent: str, found: list[_Date], offset: int = 0, where: _Where | None = None
+) -> list[_Date]:
+    """`found` plus the bare years that read as release dates ("released on DVD in 2001"),
+    and years named relative to an earlier one ("that year", "the following year")."""
     dates = list(found)
-    taken = [(d.start, d.end) for d in dates]
+    taken = spans_of((d.start, d.end) for d in dates)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not taken.overlapping(a, b)
 
     extra: list[_Date] = []
+    if where is not None and "year" in sent and not found:
+        chained: int | None = None  # "The following year ..., and a year later ..."
+        for m in _RELATIVE_YEAR.finditer(sent):
+            year = chained if chained is not None else where.year_before(offset + m.start())
+            if year is not None:
+                later = "following" in m.group() or "next" in m.group() or "later" in m.group()
+                year += 1 if later and "later that" not in m.group() else 0
+                chained = year
+                extra.append(_Date(m.start(), m.end(), year, None, (None,), True))
     for m in _YEAR_TOKEN.finditer(sent):
         a, b = m.start(), m.end()
         if not free(a, b) or not _IN_BEFORE_YEAR.search(sent, max(0, a - 30), a):
@@ -534,16 +711,33 @@ def _days(first: str, second: str | None) -> tuple[int | None, ...]:
     return (a, b)
 
 
-def _groups(sent: str, mentions: list[Mention]) -> list[tuple[int, int, tuple[str, ...], bool]]:
-    """Consecutive place names joined by "and" or commas, as (start, end, codes, festival)."""
-    groups: list[tuple[int, int, tuple[str, ...], bool]] = []
+class _Group(NamedTuple):
+    """Consecutive place names joined by "and" or commas ("the US and Canada")."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    festival: bool  # a festival is among them
+    country: bool  # a country (or demonym) is named outright, not a city, venue or festival
+
+
+def _groups(sent: str, mentions: list[Mention]) -> list[_Group]:
+    """The place names of a sentence, grouped where "and" or commas join them."""
+    groups: list[_Group] = []
     for m in mentions:
-        if groups and _GROUP_GAP.match(sent[groups[-1][1] : m.start]):
-            s, _, codes, fest = groups[-1]
-            groups[-1] = (s, m.end, (*codes, m.code), fest or m.kind == "festival")
+        outright = m.kind in ("country", "demonym")
+        if groups and _GROUP_GAP.match(sent[groups[-1].end : m.start]):
+            g = groups[-1]
+            groups[-1] = _Group(
+                g.start,
+                m.end,
+                (*g.codes, m.code),
+                g.festival or m.kind == "festival",
+                g.country or outright,
+            )
         else:
-            groups.append((m.start, m.end, (m.code,), m.kind == "festival"))
-    return [(s, e, tuple(dict.fromkeys(c)), f) for s, e, c, f in groups]
+            groups.append(_Group(m.start, m.end, (m.code,), m.kind == "festival", outright))
+    return [g._replace(codes=tuple(dict.fromkeys(g.codes))) for g in groups]
 
 
 _NAME_TAIL = re.compile(r"\s+(?!(?:Film|International|Festival|Fest|Theat|Cinema|Premiere|DVD|Blu"
@@ -579,15 +773,13 @@ def _region_mentions(sent: str) -> list[Mention]:
 _OWN_PREPOSITION = re.compile(r"\s*(?:(?:on|in|at|from|by|of)\s+)?(?:the\s+)?$")
 
 
-def _clause_start(sent: str, date_start: int, blocked: list[tuple[int, int]]) -> int:
+def _clause_start(sent: str, date_start: int, blocked: Spans) -> int:
     """Where the clause holding the first date begins: after the last separator before it,
     not counting a comma that only sets off the date's own "on" ("Austin, Texas, on ...")."""
     start = 0
-    asides = _asides(sent, date_start)
+    asides = spans_of(_asides(sent, date_start))
     for m in _SEPARATOR.finditer(sent, 0, date_start):
-        if any(s <= m.start() < e for s, e in blocked) or any(
-            s <= m.start() < e for s, e in asides
-        ):
+        if blocked.covers(m.start()) or asides.covers(m.start()):
             continue
         if _OWN_PREPOSITION.match(sent, m.end(), date_start):
             continue
@@ -609,10 +801,10 @@ def _asides(sent: str, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _first_separator(sent: str, a: int, b: int, blocked: list[tuple[int, int]]) -> int:
+def _first_separator(sent: str, a: int, b: int, blocked: Spans) -> int:
     """Offset of the first clause separator in sent[a:b] outside place-name groups, or b."""
     for m in _SEPARATOR.finditer(sent, a, b):
-        if any(s <= m.start() < e for s, e in blocked):
+        if blocked.covers(m.start()):
             continue
         return m.start()
     return b
@@ -622,13 +814,16 @@ def _sentence_events(
     sent: str,
     offset: int,
     found: list[_Date],
-    frame: tuple[str, ...],
-    last_region: tuple[str | None, ...],
-    last_kind: EventKind | None = None,
+    where: _Where,
+    budget: _Budget | None = None,
 ) -> list[_Event]:
-    if (not found and _YEAR_TOKEN.search(sent) is None) or not _gated(sent):
+    if (
+        not found and _YEAR_TOKEN.search(sent) is None and " year" not in sent
+    ) or not _gated(sent):
         return []
-    dates = _add_bare_years(sent, found)
+    dates = _add_bare_years(sent, found, offset, where)
+    if budget is not None:
+        dates = budget.take(dates)
     if not dates:
         return []
     fest_year = _YEAR_FEST.search(sent) if found and _may_name_festival(sent) else None
@@ -639,7 +834,8 @@ def _sentence_events(
         ]
     mentions = _region_mentions(sent)
     groups = _groups(sent, mentions)
-    blocked = [(s, e) for s, e, _, _ in groups]
+    blocked = spans_of((g.start, g.end) for g in groups)
+    group_starts = [g.start for g in groups]
     low = lower_keep_offsets(sent)
     postpone = list(_POSTPONE.finditer(low))
     last_postpone = postpone[-1].end() if postpone else -1
@@ -669,6 +865,8 @@ def _sentence_events(
     events: list[_Event] = []
     prev_regions: tuple[str | None, ...] = ()
     prev_kind: EventKind | None = None
+    prev_at = -1
+    prev_city = False
     respectively = "respectively" in sent and _RESPECTIVELY.search(sent) is not None
     for i, d in enumerate(dates):
         pre_a, pre_b = pres[i]
@@ -692,11 +890,11 @@ def _sentence_events(
             _PART_OF.sub("", _ASIDE.sub("", window_low))
         ):
             continue
-        if _WITHDRAWN.search(low, pre_a, pre_b):
+        if _WITHDRAWN.search(low, pre_a, pre_b) or _WITHDRAWN.search(low, post_a, post_b):
             continue
         # "A special sneak peek featuring ..., was released on June 3": the subject sits
         # before the clause. DVD sentences often list trailers among extras, so not there.
-        if i == 0 and _PROMO.search(low, 0, d.start) and not _HOME.search(sent):
+        if i == 0 and _promo_subject(low, d.start) and not _HOME.search(sent):
             continue
         kind = _kind(window, window_low)
         cue_ok = _nearest_cue_is_release(pre, post)
@@ -721,6 +919,15 @@ def _sentence_events(
                 )
                 if media is not None:
                     kind = media
+        if (
+            kind is None
+            and prev_kind is None
+            and _ELLIPSIS.match(pre)
+            and _RELEASE_NEAR.search(sent, 0, pre_a)
+        ):
+            # "The trailer was released on 1 March, and the film on 24 March": the verb is
+            # the earlier clause's
+            kind = "theatrical"
         if kind is None:
             if prev_kind is None:
                 continue
@@ -735,12 +942,16 @@ def _sentence_events(
         ):
             continue
         initial = _LEAD_IN.match(sent[pre_a:pre_b]) is not None
-        regions = _regions_for(sent, pre_a, pre_b, post_a, post_b, groups, initial)
+        group = _region_group(sent, pre_a, pre_b, post_a, post_b, groups, initial, group_starts)
+        regions: tuple[str | None, ...] = group.codes if group else ()
+        rule, at = "named in the date's clause", offset + group.start if group else -1
+        if group and group.country:
+            where.named_country(group.codes, at)
         if (
             not regions
             and kind == "theatrical"
-            and last_kind in ("festival", "premiere")
-            and last_region
+            and where.last_kind in ("festival", "premiere")
+            and where.last_region
             and _SCREENED.search(window)
             and not _RELEASE_NEAR.search(window)
             and not _EXPLICIT_THEATRICAL.search(window)
@@ -748,24 +959,42 @@ def _sentence_events(
             # "... premiered at the Palm Springs festival on 6 January. It was named one of
             # the best of the fest and screened again on 15 January": the same festival.
             kind = "festival"
-            regions = last_region
+            regions, rule, at = where.last_region, "the festival of the sentence before", -1
+        if not regions and initial:
+            # "In 1993, Fox Video released the dub on VHS and Laserdisc in the United States":
+            # a clause that opens on its date names the place further on.
+            limit = dates[i + 1].start if i + 1 < len(dates) else len(sent)
+            later = [
+                g
+                for g in groups
+                if post_b <= g.start and g.end <= limit and g.country and not g.festival
+            ]
+            if later and not _NO_REGION.search(low, post_b, later[0].start):
+                regions, rule = later[0].codes, "named later in its sentence"
+                at = offset + later[0].start
+        if not regions and kind == "tv" and groups:
+            # "ABC first broadcast the film on the July 4, 1971 edition of ...": the channel
+            g = min(groups, key=lambda g: abs(g.start - d.start))
+            regions, at = g.codes, offset + g.start
+            rule = "the channel or place named in its sentence"
         if not regions:
-            if _NO_REGION.search(window_low):
-                regions = (None,)
-            elif _NATIONWIDE.search(window) and (prev_regions or frame or last_region):
-                regions = prev_regions or frame or last_region
-            elif prev_regions and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
-                regions = prev_regions
-            elif frame:
-                regions = frame
-            else:
-                regions = (None,)
-        prev_regions, prev_kind = regions, kind
+            earlier = [g for g in groups if g.end <= d.start]
+            place = (earlier[-1].codes, offset + earlier[-1].start) if earlier else None
+            regions, rule, at = _context_region(
+                window_low, pre, prev_regions, prev_at, place, where, prev_city
+            )
+        prev_regions, prev_kind, prev_at = regions, kind, at
+        prev_city = group is not None and not group.festival and not group.country
         for day in d.days:
             events.append(
-                _Event(d.year, d.month, day, regions, kind, offset + d.start, offset + d.end,
-                       d.year is not None)
+                _Event(
+                    d.year, d.month, day, regions, kind, offset + d.start, offset + d.end,
+                    d.year is not None, rule, at,
+                    "written in its sentence" if d.year is not None else "", offset + d.start,
+                )
             )
+    if groups:
+        where.place, where.place_at = groups[-1].codes, offset + groups[-1].start
     if respectively:
         events = _respectively(sent, events, groups, offset)
     # A bare year that only repeats a fuller date of the same sentence ("the 2016 Toronto
@@ -780,14 +1009,33 @@ def _sentence_events(
         for e in yearless:
             e.year = only
             e.explicit_year = True
+            e.year_rule = "the one year of its sentence"
         full_years.add(only)
     return [e for e in events if e.month is not None or e.year not in full_years]
 
 
 _TO_BEFORE = re.compile(r"\bto\s+$")
+# The film as the subject or the object of the date's verb ("the film was", "broadcast the
+# film"), not as a complement ("the soundtrack for the film").
+_THE_FILM = re.compile(
+    r"\b(?:the film|the movie|it)\s+(?:was|is|had|has|will|would|opened|premiered|debuted"
+    r"|got|received)\b|\b(?:released|broadcast|aired|screened|showed|distributed|premiered"
+    r"|re-released)\s+(?:the film|the movie|it)\b"
+)
+
+
+def _promo_subject(low: str, date: int) -> bool:
+    """A trailer or a song opens the sentence and is what the date is of ("A special sneak
+    peek featuring ..., was released on June 3"), not the film named between them."""
+    promo = _PROMO.search(low, 0, date)
+    return promo is not None and not _THE_FILM.search(low, promo.end(), date)
+_ELLIPSIS = re.compile(
+    r"\W*(?:(?:and|but|while|whereas)\s+)?(?:the film|the movie|the feature|it)\s+"
+    r"(?:itself\s+)?(?:on|in)\s*$"
+)
 _PART_OF = re.compile(r"\bas part of\b.*")
 _ASIDE = re.compile(r"\([^()]*\)")
-_WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|pulled|removed)\b")
+_WITHDRAWN = re.compile(r"\b(?:withdrawn|withdrew|withdraw|pulled|removed)\b")
 _EXPLICIT_THEATRICAL = re.compile(
     r"\b(?:theat(?:er|re)s?|theatrical(?:ly)?|cinemas?|screens|box office|nationwide|limited"
     r"|wide|roadshow)\b",
@@ -813,10 +1061,6 @@ def _media_kind(text: str) -> EventKind | None:
     return None
 _LEAD_IN = re.compile(r"^\s*(?:[Oo]n|[Ii]n|[Bb]y|[Ss]ince|[Ff]rom)?\s*(?:the\s+)?$")
 _COMMA_PLACE = re.compile(r",\s+(?:in|at)\s")
-_NATIONWIDE = re.compile(
-    r"\b(?:nationwide|nationally|national release|domestic(?:ally)?|across the country"
-    r"|countrywide|wide release|general release)\b"
-)
 _RELEASE_NEAR = re.compile(
     r"\b(?:[Rr]e-?released?|[Rr]eleas(?:e|ed|es|ing)|[Rr]e-?issued?|open(?:ed|s)"
     r"|Open(?:ed|s)(?!\s+[A-Z])|went into"
@@ -904,89 +1148,207 @@ def _nearest(pre: str, post: str, pattern: re.Pattern[str]) -> int | None:
     return best
 
 
-_POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to)\b")
+_POST_LEAD = re.compile(r"\b(?:in|at|across|throughout|for|to|on)\b")
 
 
-def _regions_for(
+def _region_group(
     sent: str,
     pre_a: int,
     pre_b: int,
     post_a: int,
     post_b: int,
-    groups: list[tuple[int, int, tuple[str, ...], bool]],
+    groups: list[_Group],
     initial: bool,
-) -> tuple[str | None, ...]:
-    after = [g for g in groups if post_a <= g[0] and g[1] <= post_b]
+    starts: list[int],
+) -> _Group | None:
+    """The place names of the date whose clause is sent[pre_a:pre_b] + sent[post_a:post_b]."""
+
+    # `groups` are in order and apart (`starts` are theirs): only those starting inside a
+    # window can lie in it.
+    def within(a: int, b: int) -> list[_Group]:
+        near = groups[bisect_left(starts, a) : bisect_left(starts, b)]
+        return [g for g in near if g.end <= b]
+
+    after = within(post_a, post_b)
+    before = within(pre_a, pre_b)
     if after:
-        gap = sent[post_a : after[0][0]]
+        gap = sent[post_a : after[0].start]
+        if before and gap.lstrip().startswith(","):
+            # "in Japan on 10 July 2015, in Taiwan on 7 August": the next item of a list
+            return before[-1]
         if not gap.strip() or (len(gap) <= (110 if initial else 50) and _POST_LEAD.search(gap)):
-            return after[0][2]
+            return after[0]
         # "the trilogy saw another UK release", "re-released on five North American screens":
         # the place qualifies the release noun itself.
         for g in after:
-            if _DEMONYM_USE.match(sent, g[1]):
-                return g[2]
-    before = [g for g in groups if pre_a <= g[0] and g[1] <= pre_b]
+            if _DEMONYM_USE.match(sent, g.end):
+                return g
     if before:
-        return before[-1][2]
-    return ()
+        return before[-1]
+    return None
+
+
+# "opened there", "released there on": the last place named.
+_THERE = re.compile(
+    r"\b(?:released|opened|premiered|shown|screened|aired|broadcast|debuted|issued|out|"
+    r"played|distributed)\s+(?:\w+\s+)?there\b|\bthere\s+(?:on|in)\s"
+)
+# The country the paragraph (or, failing that, the article) is about.
+_THE_COUNTRY = re.compile(
+    word_alternation(
+        [
+            "the country",
+            "domestic(?:ally)?",
+            "nationwide",
+            "nationally",
+            "national release",
+            "across the country",
+            "countrywide",
+            "home country",
+            "local release",
+        ]
+    )
+    + r"\b"
+)
+
+
+def _context_region(
+    window_low: str,
+    pre: str,
+    prev: tuple[str | None, ...],
+    prev_at: int,
+    place: tuple[tuple[str, ...], int] | None,
+    where: _Where,
+    prev_city: bool = False,
+) -> tuple[tuple[str | None, ...], str, int]:
+    """The region of a date whose clause names no place, with the rule and the offset of the
+    place it came from: "worldwide" is none; "there" is the last place named; "the country",
+    "domestic" and "nationwide" the paragraph's country, else the article's; then an earlier
+    date of the sentence, the paragraph's frame or last country named outright, and a frame
+    opening an earlier paragraph of the section. Otherwise none."""
+    if _NO_REGION.search(window_low):
+        return (None,), "worldwide", -1
+    if place is None and where.place:
+        place = (where.place, where.place_at)
+    if place is not None and "there" in window_low and _THERE.search(window_low):
+        return place[0], '"there": the last place named', place[1]
+    if _THE_COUNTRY.search(window_low):
+        for codes, at, rule in (
+            (prev, prev_at, "an earlier date of the sentence"),
+            (where.frame, where.frame_at, "the paragraph's country"),
+            (where.country, where.country_at, "the paragraph's country"),
+            (where.film, where.film_at, "the film's country (lead)"),
+        ):
+            if codes:
+                return codes, f"{rule}, for a domestic release", at
+    if prev and len(pre.strip(" ,;&")) < 25 and not _THEATRICAL.search(pre):
+        return prev, "an earlier date of the sentence", prev_at
+    if prev and prev_city and len(pre) < 40:
+        # "premiered on 6 October in Delhi and was released on 7 October": the same country
+        return prev, "the city of an earlier date of the sentence", prev_at
+    for codes, at, rule in (
+        (where.frame, where.frame_at, "the paragraph's frame"),
+        (where.country, where.country_at, "the paragraph's country"),
+        (where.section, where.section_at, "the section's frame"),
+    ):
+        if codes:
+            return codes, rule, at
+    return (None,), "no place named", -1
 
 
 def _respectively(
     sent: str,
     events: list[_Event],
-    groups: list[tuple[int, int, tuple[str, ...], bool]],
+    groups: list[_Group],
     offset: int,
 ) -> list[_Event]:
     """"in Taiwan and Hong Kong on 11 March and 21 April respectively": pair them in order."""
     dated = [e for e in events if e.month is not None]
     for g in groups:
-        if len(g[2]) == len(dated) and len(dated) > 1 and offset + g[1] <= dated[0].start:
-            for ev, code in zip(dated, g[2], strict=True):
+        if len(g.codes) == len(dated) and len(dated) > 1 and offset + g.end <= dated[0].start:
+            for ev, code in zip(dated, g.codes, strict=True):
                 ev.regions = (code,)
+                ev.region_rule, ev.region_at = '"respectively": paired in order', offset + g.start
             break
     del sent
     return events
 
 
-def _resolve_year(
-    ev: _Event,
-    para: Sequence[_Event],
-    para_start: int,
-    para_end: int,
-    anchors: list[tuple[int, int]],
-    ctx: Context,
-) -> int | None:
-    """The year of a year-less date: sentence/paragraph context, publication date, or text."""
-    assert ev.month is not None
-    local = [(p, y) for p, y in anchors if para_start <= p < para_end]
-    before = [(p, y) for p, y in local if p < ev.start]
-    after = [(p, y) for p, y in local if p > ev.start]
-    if before:
-        year = before[-1][1]
-        prev_full = [
-            e for e in para if e.start < ev.start and e.explicit_year and e.month is not None
-        ]
-        # "10 November 2017 ... and 12 January" in one run of dates: the year rolls over.
+class _Years:
+    """What a year-less date of one paragraph may take its year from: the text's year anchors
+    ((position, year), in order) and the paragraph's dates written with a year."""
+
+    def __init__(
+        self,
+        anchors: list[tuple[int, int]],
+        para: Sequence[_Event],
+        start: int,
+        line: str,
+        film_year: tuple[int, int] | None,
+    ) -> None:
+        self.anchors = anchors
+        self.at = [p for p, _ in anchors]  # positions, for binary search
+        self.start, self.end = start, start + len(line)
+        self.line = line
+        self.film_year = film_year
+        full = sorted(
+            (e for e in para if e.explicit_year and e.month is not None), key=lambda e: e.start
+        )
+        self.full = full
+        self.full_at = [e.start for e in full]
+        self.full_by_start: dict[int, _Event] = {}
+        for e in full:
+            self.full_by_start.setdefault(e.start, e)
+
+    def _one_sentence(self, a: int, b: int) -> bool:
+        """No sentence ends between offsets a < b of the text (both in this paragraph)."""
+        return _SENT_END.search(self.line, a - self.start, b - self.start) is None
+
+    def resolve(self, ev: _Event, ctx: Context) -> tuple[int | None, str, int]:
+        """The year of a year-less date, with the rule that gave it and where that year is
+        written: its own sentence, else the paragraph (before it, then after it), the
+        publication date, the text before the paragraph, the film's year."""
+        assert ev.month is not None
+        i = bisect_left(self.at, ev.start) - 1  # the last anchor before the date
+        before = i >= 0 and self.at[i] >= self.start
+        j = bisect_right(self.at, ev.start)  # the first anchor after the date
+        after = j < len(self.at) and self.at[j] < self.end and self.at[j] - ev.end < 200
         if (
-            prev_full
-            and prev_full[-1].year == year
-            and ev.start - prev_full[-1].end < 120
-            and (ev.month, ev.day or 0) < (prev_full[-1].month or 0, prev_full[-1].day or 0)
+            after
+            and self._one_sentence(ev.end, self.at[j])
+            and not (before and self._one_sentence(self.at[i], ev.start))
         ):
-            return year + 1
-        return year
-    if after and after[0][0] - ev.end < 200:
-        nxt = [e for e in para if e.start == after[0][0] and e.explicit_year and e.month]
-        if nxt and (nxt[0].month or 0, nxt[0].day or 0) < (ev.month, ev.day or 0):
-            return after[0][1] - 1
-        return after[0][1]
-    if ctx.published is not None:
-        return _next_occurrence(ctx.published, ev.month, ev.day)
-    earlier = [y for p, y in anchors if p < para_start]
-    if earlier:
-        return earlier[-1]
-    return None
+            # "on DVD on 27 February and digitally on 13 February 2018": the sentence's year
+            before = False
+        if before:
+            year = self.anchors[i][1]
+            k = bisect_left(self.full_at, ev.start) - 1
+            prev_full = self.full[k] if k >= 0 else None
+            # "10 November 2017 ... and 12 January" in one run of dates: the year rolls over.
+            if (
+                prev_full is not None
+                and prev_full.year == year
+                and ev.start - prev_full.end < 120
+                and (prev_full.month or 0) >= 10
+                and ev.month <= 3
+            ):
+                return year + 1, "the year after an earlier date's (it rolls over)", self.at[i]
+            return year, "the last year named before it in the paragraph", self.at[i]
+        if after:
+            nxt = self.full_by_start.get(self.at[j])
+            # "on 29 December, and in Japan on 5 January 2018": across a year's end
+            if nxt is not None and (nxt.month or 0) <= 3 and ev.month >= 10:
+                return self.anchors[j][1] - 1, "the year before a later date's", self.at[j]
+            return self.anchors[j][1], "the next year named after it in the paragraph", self.at[j]
+        if ctx.published is not None:
+            year = _next_occurrence(ctx.published, ev.month, ev.day)
+            return year, "its next occurrence after the publication date", -1
+        e = bisect_left(self.at, self.start) - 1  # the last anchor before the paragraph
+        if e >= 0:
+            return self.anchors[e][1], "the last year named before the paragraph", self.at[e]
+        if self.film_year is not None:
+            return self.film_year[0], "the film's year", self.film_year[1]
+        return None, "none named", -1
 
 
 def _next_occurrence(published: dt.date, month: int, day: int | None) -> int:
@@ -1009,16 +1371,28 @@ def _finish(raw: Iterable[_Event]) -> list[ReleaseEvent]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(ReleaseEvent(ev.year, ev.month, ev.day, region, ev.kind, ev.start, ev.end))
+            why = (
+                Reason(f"country: {ev.region_rule}", ev.region_at),
+                Reason(f"year: {ev.year_rule}", ev.year_at),
+            )
+            out.append(
+                ReleaseEvent(ev.year, ev.month, ev.day, region, ev.kind, ev.start, ev.end, why)
+            )
     # "premiered at the 2017 Cannes Film Festival" beside "On 17 May 2017, ... premiered":
     # the bare year adds nothing when the same region and kind have a fuller date that year.
     fuller = {(r.region, r.year, r.event) for r in out if r.month is not None}
     out = [r for r in out if r.month is not None or (r.region, r.year, r.event) not in fuller]
     located = {
-        (r.year, r.month, r.day) for r in out if r.region is not None and r.month is not None
+        (r.year, r.month, r.day, r.event)
+        for r in out
+        if r.region is not None and r.month is not None
     }
     return [
         r
         for r in out
-        if not (r.region is None and r.month is not None and (r.year, r.month, r.day) in located)
+        if not (
+            r.region is None
+            and r.month is not None
+            and (r.year, r.month, r.day, r.event) in located
+        )
     ]

@@ -9,6 +9,7 @@ index the original text, so `text[s.start:s.end] == s.text`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.extract.types import Sentence
 
@@ -25,6 +26,7 @@ _AFTER_CLOSE = frozenset(" \t.,;:!?)]}—–-…'’_*")
 # (Each pattern opens with a character class, not a look-behind or a repeat, so the regex
 # engine can skip ahead to candidate characters instead of trying every position: "[.!?…]+"
 # is written "[.!?…][.!?…]*" for that.)
+_MAY_END = re.compile(r"[.!?…]")  # a line without any of these is one sentence
 _BOUNDARY = re.compile(r"[.!?…][.!?…]*[\"”’')\]_*]*(?=\s)")
 # A full stop glued to the next sentence ("here.To get"): lowercase word, stop, capitalised word.
 _GLUED = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
@@ -207,10 +209,23 @@ _STARTERS = frozenset(
 )
 
 
+# A paragraph with more quote marks than this is not prose (the corpus's busiest has 44): its
+# marks are not read as quotations (issue 16: such a line costs no more than its length).
+MAX_MARKS_PER_LINE = 256
+
+
+def quote_marks(line: str) -> int:
+    """How many double quote marks `line` holds (counted at C speed, before any pairing)."""
+    return line.count('"') + line.count("“") + line.count("”") + line.count("„")
+
+
+# The splitter and the quote finder pair the same lines: the second asks the cache.
+@lru_cache(maxsize=256)
 def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
     """Pair the double quotes of one line: (open, close) index pairs and unclosed openers.
 
-    Straight quotes are judged by their neighbours (a quote after a space that precedes a word
+    The result is cached per line and shared: callers must not change it. Straight quotes
+    are judged by their neighbours (a quote after a space that precedes a word
     opens; one after a word that precedes a space or punctuation closes), which keeps nested
     straight quotes ("the "Headshot" line") and unclosed quotes apart."""
     pairs: list[tuple[int, int]] = []
@@ -237,6 +252,16 @@ def quote_pairs(line: str) -> tuple[list[tuple[int, int]], list[int]]:
     return pairs, stack
 
 
+def outermost(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs no other pair contains, in order (`pairs` sorted, as `quote_pairs` gives
+    them, and laminar: two pairs are nested or apart, never crossing)."""
+    out: list[tuple[int, int]] = []
+    for o, c in pairs:
+        if not out or o > out[-1][1]:
+            out.append((o, c))
+    return out
+
+
 def _next_word(line: str, pos: int) -> str:
     m = _NEXT_WORD.match(line, pos)
     return m.group(1) if m else ""
@@ -251,9 +276,17 @@ def _starts_sentence(line: str, pos: int) -> bool:
     return i < n and (line[i].isupper() or line[i].isdigit())
 
 
+_LONGEST_TOKEN = 64
+
+
 def _abbreviation_blocks(line: str, stop: int, nxt: int) -> bool:
     """True when the stop at `stop` ends an abbreviation or an initial, not a sentence."""
-    token = line[line.rfind(" ", 0, stop) + 1 : stop].lstrip("\"“‘'([_*")
+    # A token longer than this is no abbreviation; not looking further back keeps a line of
+    # glued sentences ("ab.Cd" many times over) linear.
+    space = line.rfind(" ", max(0, stop - _LONGEST_TOKEN), stop)
+    if space < 0 and stop > _LONGEST_TOKEN:
+        return False
+    token = line[space + 1 : stop].lstrip("\"“‘'([_*")
     if not token:
         return False
     low = token.lower()
@@ -274,10 +307,13 @@ def _cuts(line: str) -> list[int]:
         candidates = sorted(candidates + glued)
     if not candidates:
         return []
-    pairs, _ = quote_pairs(line) if ('"' in line or "“" in line) else ([], [])
+    marks = quote_marks(line)
+    pairs, _ = quote_pairs(line) if 0 < marks <= MAX_MARKS_PER_LINE else ([], [])
+    quoted = outermost(pairs)
     italics = [(m.start(), m.end()) for m in _ITALIC.finditer(line)] if "_" in line else []
     cuts: list[int] = []
     n = len(line)
+    qi = ii = 0  # candidates come in order: one pointer into each list of disjoint spans
     for t, b in candidates:
         nxt = b
         while nxt < n and line[nxt].isspace():
@@ -286,10 +322,14 @@ def _cuts(line: str) -> list[int]:
             continue
         if t and line[t - 1] in "[(":
             continue  # "[...]" or "(...)" inside a sentence
-        if pairs and any(o < b <= c for o, c in pairs):
-            continue
-        if italics and any(o < t < c - 1 for o, c in italics):
-            continue
+        while qi < len(quoted) and quoted[qi][1] < b:
+            qi += 1
+        if qi < len(quoted) and quoted[qi][0] < b:
+            continue  # inside a quotation
+        while ii < len(italics) and italics[ii][1] - 1 <= t:
+            ii += 1
+        if ii < len(italics) and italics[ii][0] < t:
+            continue  # inside an italic title
         if line[t] == "." and line[t : t + 3] != "..." and _abbreviation_blocks(line, t, nxt):
             continue
         cuts.append(b)
@@ -305,7 +345,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if line.strip():
             first = True
             prev = 0
-            for cut in [*_cuts(line), len(line)]:
+            cuts = _cuts(line) if _MAY_END.search(line) else []
+            for cut in [*cuts, len(line)]:
                 chunk = line[prev:cut]
                 stripped = chunk.strip()
                 if stripped:

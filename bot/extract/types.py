@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from storage.records import EventKind
 
@@ -36,9 +36,20 @@ class Sentence:
     line: str = ""
 
 
+class Reason(NamedTuple):
+    """Why an extracted item reads as it does: the rule that decided, and where the words
+    that decided it stand (`at` is an offset in the source text, -1 when nothing there
+    gave it). `pullquote extract --explain` shows the rule with the sentence around `at`."""
+
+    rule: str
+    at: int = -1
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A quoted span without its quote marks; `start`/`end` index the source text."""
+    """A quoted span without its quote marks; `start`/`end` index the source text.
+
+    `why` records how its kind and attribution were decided."""
 
     text: str
     start: int
@@ -46,11 +57,14 @@ class Quote:
     kind: QuoteKind
     critic: str | None = None
     outlet: str | None = None
+    why: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ReleaseEvent:
-    """A release event; any date part the text does not give is None (never guessed)."""
+    """A release event; any date part the text does not give is None (never guessed).
+
+    `why` records where its region and its year came from."""
 
     year: int | None
     month: int | None
@@ -59,6 +73,7 @@ class ReleaseEvent:
     event: EventKind
     start: int
     end: int
+    why: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """Extraction throughput on ~5 KB Wikipedia film articles, one core, median of repeated runs.
 
+The rate is articles per second of the process's CPU time (one core, as the target says); the
+wall-clock rate, which other processes on a shared machine slow down, is kept beside it.
 Writes its figure into `bench-results.json` at the repo root (merged with the other benchmarks')
-and asserts the issue-8 target, >= 200 articles/s, except in quick mode
+and asserts the issue-18 target, >= 250 articles/s, except in quick mode
 (PULLQUOTE_BENCH_QUICK=1), which runs fewer repeats and only reports.
 """
 
@@ -20,7 +22,7 @@ from tests.benchmarks.report import record
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "wikipedia-films"
 NAME = "extraction_throughput"
-TARGET = 200.0
+TARGET = 250.0
 QUICK = report.QUICK
 
 
@@ -39,11 +41,13 @@ def test_extraction_throughput() -> None:
         extract(text, ctx)
     repeats = 3 if QUICK else 9
     rates: list[float] = []
+    wall: list[float] = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for text in articles:
             extract(text, ctx)
-        rates.append(len(articles) / (time.perf_counter() - t0))
+        rates.append(len(articles) / (time.process_time() - c0))
+        wall.append(len(articles) / (time.perf_counter() - t0))
     rate = statistics.median(rates)
     mean_kb = sum(len(t.encode()) for t in articles) / len(articles) / 1024
     passed = rate >= TARGET
@@ -56,8 +60,12 @@ def test_extraction_throughput() -> None:
         articles=len(articles),
         mean_kb=round(mean_kb, 2),
         repeats=repeats,
+        wall_articles_per_s=round(statistics.median(wall), 1),
         quick=QUICK,
     )
-    print(f"\nextraction: {rate:.0f} articles/s (median of {repeats}, {mean_kb:.1f} KB mean)")
+    print(
+        f"\nextraction: {rate:.0f} articles/s of CPU time, {statistics.median(wall):.0f} of wall"
+        f" time (median of {repeats}, {mean_kb:.1f} KB mean)"
+    )
     if not QUICK:
         assert passed, f"extraction {rate:.0f} articles/s is below the target {TARGET:.0f}"
