@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -93,9 +93,13 @@ async def serve_socket_mode(
     one_line_failures(socket_log, NETWORK)
     backoff = backoff or Backoff()
     current: list[AsyncSocketModeHandler] = []
-    liveness.register("slack", lambda: _socket_open(current[0] if current else None))
+
+    def connected() -> None:  # (again) so that the health check hears of it now
+        liveness.register("slack", lambda: _socket_open(current[0] if current else None))
+
+    connected()
     try:
-        await _connect_and_serve(bolt, client, app_token, backoff, current)
+        await _connect_and_serve(bolt, client, app_token, backoff, current, connected)
     finally:
         liveness.unregister("slack")
 
@@ -106,6 +110,7 @@ async def _connect_and_serve(
     app_token: str,
     backoff: Backoff,
     current: list[AsyncSocketModeHandler],
+    connected: Callable[[], None],
 ) -> None:
     for attempt in itertools.count(1):
         handler = AsyncSocketModeHandler(
@@ -130,6 +135,7 @@ async def _connect_and_serve(
             raise
         else:
             log.info("Slack: connected in Socket Mode")
+            connected()
             try:
                 await asyncio.Event().wait()
             finally:
