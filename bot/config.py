@@ -6,8 +6,16 @@ import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import UserError
@@ -110,6 +118,20 @@ class Settings(BaseSettings):
                 "without a scheme or a port (the port is PORT)"
             )
         return host.lower()
+
+    @field_validator("discord_api_base", "discord_gateway_url", "slack_api_url", mode="before")
+    @classmethod
+    def _check_endpoint(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str) or not value.strip():
+            return None if isinstance(value, str) else value
+        url = value.strip()
+        schemes = ("ws", "wss") if info.field_name == "discord_gateway_url" else ("http", "https")
+        parts = urlsplit(url)
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"must be a {' or '.join(schemes)} URL with a host")
+        if info.field_name == "slack_api_url" and not url.endswith("/"):
+            url += "/"  # slack_sdk appends the method name
+        return url
 
     @model_validator(mode="after")
     def _check_slack(self) -> Settings:

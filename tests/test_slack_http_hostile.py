@@ -25,7 +25,7 @@ import aiohttp
 import pytest
 from multidict import CIMultiDict
 
-from adapters.slack import build_slack_adapter, http, make_client, run_slack
+from adapters.slack import SlackAdapter, build_slack_adapter, http, make_client, run_slack
 from adapters.slack.http import Listening, listen, web_app
 from bot.app import App
 from bot.config import ConfigError
@@ -40,6 +40,7 @@ from tests.slack_fake import (
     trigger_id,
 )
 from tests.test_slack import open_store, slack_settings
+from tests.test_slack_modes import free_port
 
 OURS = ("adapters.slack", "aiohttp", "slack_bolt")
 
@@ -59,7 +60,14 @@ def form(payload: dict[str, Any]) -> bytes:
 
 
 class Server:
-    def __init__(self, fake: FakeSlack, listening: Listening, http_: aiohttp.ClientSession):
+    def __init__(
+        self,
+        fake: FakeSlack,
+        listening: Listening,
+        http_: aiohttp.ClientSession,
+        adapter: SlackAdapter,
+    ):
+        self.adapter = adapter
         self.fake = fake
         self.listening = listening
         self.http = http_
@@ -105,7 +113,7 @@ async def server(
         adapter = build_slack_adapter(core, client=make_client(core.settings, session=session))
         listening = await listen(web_app(adapter), "127.0.0.1", 0)
         try:
-            yield Server(fake, listening, session)
+            yield Server(fake, listening, session, adapter)
         finally:
             await listening.close()
             await adapter.drain()
@@ -131,7 +139,8 @@ def lines(caplog: pytest.LogCaptureFixture, level: int = logging.INFO) -> list[s
 # -- signatures ---------------------------------------------------------------------------
 
 
-BAD_STAMPS = ["abc", "", "1e3", "-5", "1.5", "9" * 30, "١٢٣", "0x10", "+1700000000", "12 34"]
+BAD_STAMPS = ["abc", "", "1e3", "-5", "1.5", "9" * 30, "١٢٣", "0x10", "+1700000000", "12 34",
+              str(int(time.time()) + 600), str(int(time.time()) - 330), "0"]
 
 
 @pytest.mark.parametrize("stamp", BAD_STAMPS)
@@ -293,6 +302,14 @@ async def test_fuzzed_payloads_never_500_or_trace(
     await server.fake.settle(0.3)
     assert tracebacks(caplog) == []
     assert {200, 400} <= statuses
+
+
+async def test_slacks_ssl_check_is_answered(server: Server) -> None:
+    body = b"token=deprecated-verification-token&ssl_check=1"
+    assert (await server.post(body))[0] == 200
+    assert (await server.post(body, sign(body, secret="x" * 32)))[0] == 401
+    await server.fake.settle(0.05)
+    assert server.fake.effects() == []
 
 
 async def test_bolt_steering_headers_from_outside_are_dropped(server: Server) -> None:
@@ -493,3 +510,57 @@ async def test_run_slack_listens_on_host_and_an_address_in_use_is_one_line(
                 await asyncio.wait_for(run_slack(app), 10)
         finally:
             await store.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DISCORD_API_BASE", "discord.com/api"), ("DISCORD_API_BASE", "ftp://x/api"),
+     ("DISCORD_GATEWAY_URL", "https://gateway.discord.gg"), ("SLACK_API_URL", "not a url"),
+     ("SLACK_API_URL", "http:///api/")],
+)
+def test_endpoints_must_be_urls(name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped endpoint is one line at start, not a retry loop against nowhere."""
+    from bot.config import load_settings
+
+    monkeypatch.setenv(name, value)
+    monkeypatch.chdir("/")
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+def test_slack_api_url_gets_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import load_settings
+
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.chdir("/")
+    assert load_settings().slack_api_url == "http://127.0.0.1:9/api/"
+
+
+async def test_unreachable_response_url_is_one_line(
+    server: Server, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer cannot be delivered (response_url's host is down): logged in one line,
+    not as a traceback."""
+    body = command_body("help", response_url=f"http://127.0.0.1:{free_port()}/r").encode()
+    monkeypatch.setattr(server.adapter, "ack_budget", 0.0)  # the answer goes to response_url
+    status, _ = await server.post(body)
+    assert status == 200
+    await asyncio.sleep(0.1)
+    for _ in range(100):
+        if any("slack command failed" in line for line in lines(caplog, logging.WARNING)):
+            break
+        await asyncio.sleep(0.05)
+    assert any("ClientConnectorError" in line for line in lines(caplog, logging.WARNING))
+    assert tracebacks(caplog) == []
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/slack/events"), ("PUT", "/slack/events"),
+                                               ("POST", "/"), ("HEAD", "/healthz"),
+                                               ("DELETE", "/healthz"), ("GET", "/%ff%fe")])
+async def test_other_methods_and_paths_are_4xx(
+    server: Server, caplog: pytest.LogCaptureFixture, method: str, path: str
+) -> None:
+    base = server.url.removesuffix("/slack/events")
+    async with server.http.request(method, base + path) as resp:
+        assert resp.status < 500
+    assert tracebacks(caplog) == []
