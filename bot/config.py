@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import UserError
 from storage.paths import default_db_path
+
+_HOST_NAME = re.compile(r"(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)*(?!-)[A-Za-z0-9-]{1,63}(?<!-)\.?")
 
 
 class ConfigError(UserError):
@@ -44,6 +56,12 @@ class Settings(BaseSettings):
         default=None,
         description="Slack user ids (comma or space separated) allowed to run admin commands "
         "besides workspace admins and owners.",
+    )
+    host: str = Field(
+        default="0.0.0.0",
+        description="The address Slack's HTTP mode listens on: 0.0.0.0 (every IPv4 interface, "
+        "right in a container), :: (every interface), 127.0.0.1 behind a local proxy, or a "
+        "host name of this machine.",
     )
     port: int = Field(default=3000, ge=1, le=65535)
     daily_grace_hours: float = Field(
@@ -81,6 +99,39 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _check_host(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        host = value.strip()
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]  # [::1] as in a URL
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            pass
+        if len(host) > 253 or not _HOST_NAME.fullmatch(host):
+            raise ValueError(
+                "must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name, "
+                "without a scheme or a port (the port is PORT)"
+            )
+        return host.lower()
+
+    @field_validator("discord_api_base", "discord_gateway_url", "slack_api_url", mode="before")
+    @classmethod
+    def _check_endpoint(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str) or not value.strip():
+            return None if isinstance(value, str) else value
+        url = value.strip()
+        schemes = ("ws", "wss") if info.field_name == "discord_gateway_url" else ("http", "https")
+        parts = urlsplit(url)
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"must be a {' or '.join(schemes)} URL with a host")
+        if info.field_name == "slack_api_url" and not url.endswith("/"):
+            url += "/"  # slack_sdk appends the method name
+        return url
 
     @model_validator(mode="after")
     def _check_slack(self) -> Settings:

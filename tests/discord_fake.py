@@ -120,8 +120,12 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 class FakeDiscord:
     """The fake server; `async with FakeDiscord() as fake:` starts it on a free port."""
 
-    def __init__(self, *, validate: bool = True) -> None:
+    def __init__(self, *, validate: bool = True, port: int = 0) -> None:
         self.validate = validate
+        self.gateway_refusals = 0
+        """The next this many gateway connections are refused with a 503 (no WebSocket)."""
+        self.close_on_identify: int | None = None
+        """A close code to answer IDENTIFY with (4004: authentication failed)."""
         self.violations: list[str] = []
         """What Discord would have refused: "METHOD path: problem", in arrival order."""
         self.calls: list[Call] = []
@@ -136,7 +140,7 @@ class FakeDiscord:
         self._placeholders: set[int] = set()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.port = port
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -146,7 +150,7 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         server = site._server
         assert server is not None
@@ -424,7 +428,10 @@ class FakeDiscord:
 
     # -- gateway -----------------------------------------------------------------------------
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_refusals > 0:
+            self.gateway_refusals -= 1
+            return web.Response(status=503, text="upstream connect error")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._gw.ws = ws
@@ -436,6 +443,9 @@ class FakeDiscord:
             op = payload.get("op")
             if op == 1:
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif op == 2 and self.close_on_identify is not None:
+                await ws.close(code=self.close_on_identify, message=b"Authentication failed.")
+                break
             elif op == 2:
                 self._gw.identifies += 1
                 self._gw.session_id = secrets.token_hex(8)

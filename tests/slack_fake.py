@@ -77,11 +77,13 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.record_responses = True
+        self.socket_urls: list[str] = []
+        """URLs apps.connections.open hands out first (then the fake's own WebSocket)."""
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    async def start(self) -> FakeSlack:
-        """Listen on 127.0.0.1 on a free port."""
+    async def start(self, port: int = 0) -> FakeSlack:
+        """Listen on 127.0.0.1 on `port` (a free one by default)."""
         application = web.Application()
         application.add_routes(
             [
@@ -93,7 +95,7 @@ class FakeSlack:
         )
         self._runner = web.AppRunner(application, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
@@ -278,7 +280,8 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": {"id": data.get("user"), **user}}
         if method == "apps.connections.open":
-            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+            url = self.socket_urls.pop(0) if self.socket_urls else None
+            return {"ok": True, "url": url or f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}
 
     async def _response(self, request: web.Request) -> web.Response:

@@ -554,7 +554,7 @@ async def front_ends(
         adapter = build_slack_adapter(slack_app, client=client)
         adapter.ack_budget = 2.5
         assert adapter.bolt is not None
-        runner = web.AppRunner(web_app(adapter.bolt), access_log=None)
+        runner = web.AppRunner(web_app(adapter), access_log=None)
         await runner.setup()
         stack.push_async_callback(adapter.drain)
         stack.push_async_callback(runner.cleanup)

@@ -259,7 +259,7 @@ async def slack(
     async with aiohttp.ClientSession() as http:
         adapter = build_slack_adapter(core, client=make_client(settings, session=http))
         assert adapter.bolt is not None
-        runner = web.AppRunner(web_app(adapter.bolt), access_log=None)
+        runner = web.AppRunner(web_app(adapter), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from adapters.slack import build_slack_app, make_client, run_slack
+from adapters.slack import build_slack_adapter, build_slack_app, make_client, run_slack
 from adapters.slack.admin import AdminCheck
 from bot.app import App
 from bot.config import ConfigError
@@ -151,7 +151,7 @@ async def test_admin_commands_are_gated(fake: FakeSlack, tmp_path: Path) -> None
 
     fake.users = {"U0ADMIN": {"is_admin": True}, "U0PLAIN": {}}
     async with core_app(fake, tmp_path) as core, aiohttp.ClientSession() as http:
-        runner = web.AppRunner(web_app(build_slack_app(core, admins=["U0LISTED"])))
+        runner = web.AppRunner(web_app(build_slack_adapter(core, admins=["U0LISTED"])))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from adapters.discord.bot import PullquoteBot, build_client, run_discord, sync_commands
+    from adapters.discord.bot import PullquoteBot, build_client, sync_commands
+    from adapters.discord.connect import run_discord
 
 __all__ = ["PullquoteBot", "build_client", "run_discord", "sync_commands"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "run_discord":
+        from adapters.discord import connect
+
+        return connect.run_discord
     if name in __all__:
         from adapters.discord import bot
 

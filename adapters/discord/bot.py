@@ -1,15 +1,16 @@
 """The Discord client: a commands.Bot whose Cog registers the declared slash commands, and
 which hands button clicks and form submissions to the core.
 
-`run_discord(app)` is what `pullquote run` starts; `build_client(app)` is the builder tests
-use. Commands are synced only by `pullquote discord sync` (`sync_commands`), never on start.
-DISCORD_API_BASE and DISCORD_GATEWAY_URL point discord.py at proxies (or the test fake)."""
+`build_client(app)` builds it (`run_discord` in adapters/discord/connect.py runs it for
+`pullquote run`, tests start it directly). Commands are synced only by `pullquote discord
+sync` (`sync_commands`), never on start. DISCORD_API_BASE and DISCORD_GATEWAY_URL point
+discord.py at proxies (or the test fake)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -19,14 +20,14 @@ from discord.ext import commands
 
 from adapters.discord.commands import build_commands, caller
 from adapters.discord.errors import handle_error
-from adapters.discord.poster import discord_poster
 from adapters.discord.render import NO_MENTIONS
 from adapters.discord.replies import DEFER_AFTER, answer_click, answer_command, in_time
 from adapters.discord.views import PreviewButton
+from adapters.transport import NETWORK, describe
 from bot.app import App
 from bot.config import ConfigError, Settings
 from bot.core import Core
-from bot.schedule.poster import Poster
+from bot.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -147,48 +148,27 @@ def build_client(
     )
 
 
-def _token(settings: Settings) -> str:
+def token_of(settings: Settings) -> str:
+    """DISCORD_TOKEN, or a ConfigError saying to set it."""
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set: add the bot token from the Developer Portal.")
     return settings.discord_token.get_secret_value()
 
 
-async def run_discord(
-    app: App, *, posters: MutableMapping[str, Poster] | None = None
-) -> None:
-    """Run the Discord bot until cancelled, then close the connection cleanly. With
-    `posters`, the scheduler's Discord poster is added to it while the bot runs."""
-    token = _token(app.settings)
-    bot = build_client(app)
-    app.liveness.register("discord", lambda: bot.is_ready() and not bot.is_closed())
-    if posters is not None:
-        posters["discord"] = discord_poster(bot)
-    try:
-        async with bot:
-            try:
-                await bot.start(token)
-            except discord.LoginFailure:
-                raise ConfigError("Discord rejected DISCORD_TOKEN; copy it again.") from None
-            except discord.PrivilegedIntentsRequired:
-                raise ConfigError("Discord refused the gateway intents.") from None
-    finally:
-        app.liveness.unregister("discord")
-        if posters is not None:
-            posters.pop("discord", None)
-
-
 async def sync_commands(app: App, guild_id: int | None = None) -> list[str]:
     """Push the command tree to Discord, globally or to one guild (instant, for testing);
     returns the synced top-level command names."""
-    token = _token(app.settings)
+    token = token_of(app.settings)
     bot = build_client(app)
     async with bot:
         try:
             await bot.login(token)
+            guild = discord.Object(id=guild_id) if guild_id is not None else None
+            if guild is not None:
+                bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
         except discord.LoginFailure:
             raise ConfigError("Discord rejected DISCORD_TOKEN; copy it again.") from None
-        guild = discord.Object(id=guild_id) if guild_id is not None else None
-        if guild is not None:
-            bot.tree.copy_global_to(guild=guild)
-        synced = await bot.tree.sync(guild=guild)
+        except (*NETWORK, discord.HTTPException) as exc:
+            raise UserError(f"Discord could not be reached or refused ({describe(exc)}).") from None
     return [c.name for c in synced]

@@ -2,7 +2,8 @@
 
 from adapters.slack.app import SlackAdapter, build_slack_adapter, build_slack_app
 from adapters.slack.client import make_client
-from adapters.slack.serve import run_slack, web_app
+from adapters.slack.http import web_app
+from adapters.slack.serve import run_slack
 
 __all__ = [
     "SlackAdapter",

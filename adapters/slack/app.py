@@ -31,11 +31,13 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render, replies
 from adapters.slack.admin import AdminCheck, admin_ids
 from adapters.slack.client import NotInChannel, make_client, publish, respond
+from adapters.transport import NETWORK, describe
 from bot.app import App
 from bot.config import ConfigError
 from bot.core import GENERIC_ERROR
@@ -103,6 +105,8 @@ class SlackAdapter:
 
     def __init__(self, app: App, client: AsyncWebClient, admins: AdminCheck) -> None:
         self.core = app.core
+        secret = app.settings.slack_signing_secret
+        self.signing_secret = secret.get_secret_value() if secret else None
         self.client = client
         self.admins = admins
         self.ack_budget = ACK_BUDGET
@@ -156,11 +160,19 @@ class SlackAdapter:
         # delivery claim, Slack's API): logged once, and the user told if we still can.
         try:
             await work
+        except (SlackApiError, *NETWORK) as exc:  # Slack refused or out of reach: one line
+            log.warning("slack %s failed: %s", what, describe(exc))
+            await self._tell_failed(body)
         except Exception:
             log.exception("slack %s failed", what)
-            with contextlib.suppress(Exception):
-                failed = replies.message(Reply.error(GENERIC_ERROR))
-                await respond(self.client, body.get("response_url"), failed or {})
+            await self._tell_failed(body)
+
+    async def _tell_failed(self, body: Body) -> None:
+        try:
+            failed = replies.message(Reply.error(GENERIC_ERROR))
+            await respond(self.client, body.get("response_url"), failed or {})
+        except Exception as exc:
+            log.warning("could not tell the user either: %s", describe(exc))
 
     async def drain(self, grace: float = 5.0) -> None:
         """Let work already acked finish (up to `grace` seconds), then cancel the rest."""
@@ -176,7 +188,12 @@ class SlackAdapter:
 
     async def _first_delivery(self, body: Body) -> bool:
         key = _delivery_key(body)
-        if key is None or await self.core.claim(key):
+        if key is None:
+            # Slack gives every command, click and submission one; without it a replay
+            # could not be told from a first delivery.
+            log.info("ignoring a delivery without a trigger_id")
+            return False
+        if await self.core.claim(key):
             return True
         log.info("ignoring a repeated delivery (%s)", key)
         return False
@@ -265,13 +282,15 @@ def build_slack_adapter(
         )
     settings = app.settings
     web_client = client or make_client(settings)
-    secret = settings.slack_signing_secret
     bolt = AsyncApp(
         name="pullquote",
         logger=logging.getLogger("adapters.slack.bolt"),
         client=web_client,
-        # Without a secret (Socket Mode) no HTTP request can verify, rather than all of them.
-        signing_secret=secret.get_secret_value() if secret else secrets.token_hex(32),
+        # HTTP requests are verified before Bolt sees them (adapters/slack/inbound.py, more
+        # strictly than Bolt would: its check fails with a 500 on a non-numeric timestamp),
+        # Socket Mode's need none. Bolt wants a secret all the same: one nothing can match.
+        signing_secret=secrets.token_hex(32),
+        request_verification_enabled=False,
         # The listeners only ack and start a task: answering right after them saves the
         # polling Bolt does otherwise while it waits for ack().
         process_before_response=True,

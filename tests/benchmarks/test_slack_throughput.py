@@ -70,7 +70,7 @@ async def _serve(kind: str, api_url: str, db: str, conn: Connection) -> None:
             store = await open_store(settings.db_path())
             adapter = build_slack_adapter(App(settings, store, Service(store)), client=client)
             assert adapter.bolt is not None
-            application = web_app(adapter.bolt)
+            application = web_app(adapter)
         else:
             from slack_bolt.app.async_app import AsyncApp
             from slack_bolt.context.ack.async_ack import AsyncAck
